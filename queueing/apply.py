@@ -1,0 +1,262 @@
+"""`apply(state, event) -> state`: the one way a hall's state changes. Never mutates its input."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from typing import Any, TypeVar
+
+from queueing import events as ev
+from queueing.model import (
+    CALLED,
+    CLOSED,
+    MISSED,
+    NORMAL,
+    PARKED,
+    SERVING,
+    WAITING,
+    Call,
+    HallState,
+    PendingRating,
+    Ticket,
+    Window,
+    initial_state,
+    slot_key,
+)
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+CALL_HISTORY = 20
+
+
+def apply(state: HallState, event: ev.Event) -> HallState:
+    handler = _HANDLERS[type(event)]
+    return handler(state, event)
+
+
+def replay(state: HallState, events: list[ev.Event]) -> HallState:
+    for event in events:
+        state = apply(state, event)
+    return state
+
+
+def _set(mapping: Mapping[K, V], key: K, value: V) -> dict[K, V]:
+    copy = dict(mapping)
+    copy[key] = value
+    return copy
+
+
+def _drop(mapping: Mapping[K, V], key: K) -> dict[K, V]:
+    copy = dict(mapping)
+    copy.pop(key, None)
+    return copy
+
+
+def _unline(state: HallState, ticket: Ticket) -> HallState:
+    """Take a waiting ticket out of whichever line holds it."""
+    old = state.tickets.get(ticket.id)
+    if old is None or old.state != WAITING:
+        return state
+    if old.target_window is not None:
+        line = state.window_lines.get(old.target_window, ())
+        return replace(
+            state, window_lines=_set(state.window_lines, old.target_window, _without(line, old.id))
+        )
+    if old.priority != NORMAL:
+        line = state.priority_lines.get(old.queue, ())
+        return replace(
+            state, priority_lines=_set(state.priority_lines, old.queue, _without(line, old.id))
+        )
+    line = state.lines.get(old.queue, ())
+    return replace(state, lines=_set(state.lines, old.queue, _without(line, old.id)))
+
+
+def _without(line: tuple[str, ...], ticket_id: str) -> tuple[str, ...]:
+    if line and line[0] == ticket_id:
+        return line[1:]
+    return tuple(t for t in line if t != ticket_id)
+
+
+def _enline(state: HallState, ticket: Ticket, position: int | None = None) -> HallState:
+    """Put a waiting ticket into its line, at the end or `position` places from the front."""
+    if ticket.target_window is not None:
+        lines, key = state.window_lines, ticket.target_window
+    elif ticket.priority != NORMAL:
+        lines, key = state.priority_lines, ticket.queue
+    else:
+        lines, key = state.lines, ticket.queue
+    line = lines.get(key, ())
+    at = len(line) if position is None else min(position, len(line))
+    new_lines = _set(lines, key, line[:at] + (ticket.id,) + line[at:])
+    if ticket.target_window is not None:
+        return replace(state, window_lines=new_lines)
+    if ticket.priority != NORMAL:
+        return replace(state, priority_lines=new_lines)
+    return replace(state, lines=new_lines)
+
+
+def _put(state: HallState, ticket: Ticket, position: int | None = None) -> HallState:
+    """Record a ticket's new snapshot, moving it between lines as its state says."""
+    state = _unline(state, ticket)
+    if ticket.state in (WAITING, CALLED, SERVING, PARKED, MISSED):
+        state = replace(state, tickets=_set(state.tickets, ticket.id, ticket))
+    else:
+        state = replace(state, tickets=_drop(state.tickets, ticket.id))
+    if ticket.state == WAITING:
+        state = _enline(state, ticket, position)
+    return state
+
+
+def _day_started(state: HallState, event: ev.DayStarted) -> HallState:
+    fresh = initial_state(state.config)
+    windows = {
+        wid: replace(w, status=CLOSED, clerk=None, clerk_name=None, ticket=None, reason=None)
+        for wid, w in state.windows.items()
+    }
+    parked = {tid: t for tid, t in state.tickets.items() if t.state == PARKED}
+    return replace(
+        fresh,
+        day=event.day,
+        windows=windows,
+        tickets=parked,
+        appointments=state.appointments,
+        slot_use=state.slot_use,
+        citizen_no_shows=state.citizen_no_shows,
+        service_stats=state.service_stats,
+    )
+
+
+def _configured(state: HallState, event: ev.HallConfigured) -> HallState:
+    windows: dict[str, Window] = {}
+    for config in event.config.windows:
+        old = state.windows.get(config.id)
+        windows[config.id] = (
+            replace(old, name=config.name, queues=dict(config.queues))
+            if old is not None
+            else Window(config.id, config.name, queues=dict(config.queues))
+        )
+    return replace(state, config=event.config, windows=windows)
+
+
+def _issued(state: HallState, event: ev.TicketIssued) -> HallState:
+    ticket = event.ticket
+    counters = _set(state.counters, ticket.queue, state.counters.get(ticket.queue, 0) + 1)
+    return _put(replace(state, counters=counters), ticket)
+
+
+def _called(state: HallState, event: ev.TicketCalled) -> HallState:
+    ticket = event.ticket
+    call = Call(
+        ticket.id,
+        ticket.number,
+        ticket.queue,
+        event.window,
+        event.window_name,
+        ticket.called_at or 0.0,
+    )
+    calls = (call, *state.calls[: CALL_HISTORY - 1])
+    return _put(replace(state, calls=calls), ticket)
+
+
+def _ticket_only(state: HallState, event: Any) -> HallState:
+    return _put(state, event.ticket)
+
+
+def _finished(state: HallState, event: ev.TicketFinished) -> HallState:
+    queue = event.ticket.queue if event.next_queue is None else _finished_queue(state, event)
+    count, total = state.service_stats.get(queue, (0, 0.0))
+    stats = _set(state.service_stats, queue, (count + 1, total + event.service_seconds))
+    return _put(replace(state, service_stats=stats), event.ticket)
+
+
+def _finished_queue(state: HallState, event: ev.TicketFinished) -> str:
+    old = state.tickets.get(event.ticket.id)
+    return old.queue if old is not None else event.ticket.queue
+
+
+def _reactivated(state: HallState, event: ev.TicketReactivated) -> HallState:
+    return _put(state, event.ticket, event.position)
+
+
+def _window_changed(state: HallState, event: ev.WindowChanged) -> HallState:
+    return replace(state, windows=_set(state.windows, event.window.id, event.window))
+
+
+def _rating_requested(state: HallState, event: ev.RatingRequested) -> HallState:
+    pending = PendingRating(
+        event.ticket.id, event.ticket.number, event.window, event.clerk, event.requested_at
+    )
+    return replace(state, ratings=_set(state.ratings, event.ticket.id, pending))
+
+
+def _rating_closed(state: HallState, event: ev.RatingSubmitted | ev.RatingExpired) -> HallState:
+    return replace(state, ratings=_drop(state.ratings, event.ticket))
+
+
+def _unchanged(state: HallState, event: Any) -> HallState:
+    return state
+
+
+def _broadcast(state: HallState, event: ev.HallBroadcast) -> HallState:
+    return replace(state, notice=event.text)
+
+
+def _booked(state: HallState, event: ev.AppointmentBooked) -> HallState:
+    appointment = event.appointment
+    key = slot_key(appointment.service, appointment.slot_start)
+    return replace(
+        state,
+        appointments=_set(state.appointments, appointment.code, appointment),
+        slot_use=_set(state.slot_use, key, state.slot_use.get(key, 0) + 1),
+    )
+
+
+def _booking_cancelled(state: HallState, event: ev.AppointmentCancelled) -> HallState:
+    appointment = state.appointments[event.code]
+    key = slot_key(appointment.service, appointment.slot_start)
+    return replace(
+        state,
+        appointments=_drop(state.appointments, event.code),
+        slot_use=_set(state.slot_use, key, max(0, state.slot_use.get(key, 0) - 1)),
+    )
+
+
+def _checked_in(state: HallState, event: ev.AppointmentCheckedIn) -> HallState:
+    return replace(state, appointments=_drop(state.appointments, event.code))
+
+
+def _missed(state: HallState, event: ev.AppointmentMissed) -> HallState:
+    no_shows = _set(
+        state.citizen_no_shows, event.citizen, state.citizen_no_shows.get(event.citizen, 0) + 1
+    )
+    return replace(
+        state, appointments=_drop(state.appointments, event.code), citizen_no_shows=no_shows
+    )
+
+
+_HANDLERS: dict[type[Any], Callable[[HallState, Any], HallState]] = {
+    ev.DayStarted: _day_started,
+    ev.HallConfigured: _configured,
+    ev.TicketIssued: _issued,
+    ev.TicketCalled: _called,
+    ev.TicketServing: _ticket_only,
+    ev.TicketFinished: _finished,
+    ev.TicketNoShow: _ticket_only,
+    ev.TicketTransferred: _ticket_only,
+    ev.TicketParked: _ticket_only,
+    ev.TicketUnparked: _ticket_only,
+    ev.TicketCancelled: _ticket_only,
+    ev.TicketReactivated: _reactivated,
+    ev.TicketExpired: _ticket_only,
+    ev.WindowChanged: _window_changed,
+    ev.RatingRequested: _rating_requested,
+    ev.RatingSubmitted: _rating_closed,
+    ev.RatingExpired: _rating_closed,
+    ev.FollowUpOpened: _unchanged,
+    ev.HallBroadcast: _broadcast,
+    ev.AppointmentBooked: _booked,
+    ev.AppointmentCancelled: _booking_cancelled,
+    ev.AppointmentCheckedIn: _checked_in,
+    ev.AppointmentMissed: _missed,
+}

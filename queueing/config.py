@@ -1,0 +1,329 @@
+"""The hall configuration: queues, services, windows and the rules the hall runs by.
+
+`parse_config(document)` turns the JSON document of PROTOCOL.md into a `HallConfig`, listing every
+problem it finds at once (`ConfigError.problems`); `config_document(config)` turns it back.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from queueing.errors import ConfigError
+
+ROUTING_POLICIES = ("weighted", "strict")
+_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+_PREFIX = re.compile(r"^[A-Z]{1,2}$")
+_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+@dataclass(frozen=True, slots=True)
+class QueueConfig:
+    id: str
+    name: str
+    prefix: str
+    service_minutes: float
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceConfig:
+    """What a citizen picks. A bundle (一件事一次办) has several steps, each a queue."""
+
+    id: str
+    name: str
+    steps: tuple[str, ...]
+    category: str = ""
+    bookable: bool = True
+    slot_capacity: int = 2
+
+    @property
+    def queue(self) -> str:
+        return self.steps[0]
+
+
+@dataclass(frozen=True, slots=True)
+class WindowConfig:
+    id: str
+    name: str
+    queues: Mapping[str, float]
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    routing: str = "weighted"
+    priority_cap: int = 3
+    max_wait_minutes: float = 60.0
+    max_recalls: int = 2
+    reactivate_minutes: float = 30.0
+    reactivate_places: int = 3
+    open_time: str = "08:30"
+    close_time: str = "17:30"
+    weekdays: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 7)
+    slot_minutes: int = 30
+    check_in_early_minutes: float = 30.0
+    check_in_late_minutes: float = 15.0
+    booking_days_ahead: int = 14
+    no_show_limit: int = 3
+    rating_timeout_seconds: float = 120.0
+    follow_up_days: int = 3
+    service_target_minutes: float = 15.0
+    announce_repeat: int = 2
+
+
+@dataclass(frozen=True, slots=True)
+class HallConfig:
+    id: str
+    name: str
+    timezone: str
+    queues: tuple[QueueConfig, ...]
+    services: tuple[ServiceConfig, ...]
+    windows: tuple[WindowConfig, ...]
+    rules: Rules = field(default_factory=Rules)
+
+    def queue(self, queue_id: str) -> QueueConfig | None:
+        return next((q for q in self.queues if q.id == queue_id), None)
+
+    def service(self, service_id: str) -> ServiceConfig | None:
+        return next((s for s in self.services if s.id == service_id), None)
+
+    def window(self, window_id: str) -> WindowConfig | None:
+        return next((w for w in self.windows if w.id == window_id), None)
+
+
+def parse_config(document: Any, hall_id: str | None = None) -> HallConfig:
+    """Validate a hall document; raise `ConfigError` listing every problem."""
+    problems: list[str] = []
+    if not isinstance(document, Mapping):
+        raise ConfigError(["document: must be a JSON object"])
+    doc: Mapping[str, Any] = document
+    known = {"id", "name", "timezone", "queues", "services", "windows", "rules"}
+    problems += [f"{key}: unknown field" for key in doc if key not in known]
+    hall = hall_id if hall_id is not None else doc.get("id")
+    if not isinstance(hall, str) or not _ID.match(hall):
+        problems.append("id: must be 1-32 letters, digits, '-' or '_'")
+    name = _text(doc, "name", "name", problems)
+    timezone = _timezone(doc.get("timezone", "Asia/Shanghai"), problems)
+    queues = _list(doc, "queues", _queue, problems)
+    services = _list(doc, "services", _service, problems)
+    windows = _list(doc, "windows", _window, problems)
+    rules = _rules(doc.get("rules", {}), problems)
+    _cross_check(queues, services, windows, problems)
+    if problems:
+        raise ConfigError(problems)
+    return HallConfig(str(hall), name, timezone, queues, services, windows, rules)
+
+
+def config_document(config: HallConfig) -> dict[str, Any]:
+    """The JSON document of a configuration, the inverse of `parse_config`."""
+    return {
+        "id": config.id,
+        "name": config.name,
+        "timezone": config.timezone,
+        "queues": [
+            {"id": q.id, "name": q.name, "prefix": q.prefix, "service_minutes": q.service_minutes}
+            for q in config.queues
+        ],
+        "services": [
+            {
+                "id": s.id,
+                "name": s.name,
+                "steps": list(s.steps),
+                "category": s.category,
+                "bookable": s.bookable,
+                "slot_capacity": s.slot_capacity,
+            }
+            for s in config.services
+        ],
+        "windows": [{"id": w.id, "name": w.name, "queues": dict(w.queues)} for w in config.windows],
+        "rules": {
+            f.name: list(v) if isinstance(v := getattr(config.rules, f.name), tuple) else v
+            for f in fields(Rules)
+        },
+    }
+
+
+def _text(doc: Mapping[str, Any], key: str, where: str, problems: list[str]) -> str:
+    value = doc.get(key)
+    if not isinstance(value, str) or not value.strip() or len(value) > 100:
+        problems.append(f"{where}: must be a non-empty string of at most 100 characters")
+        return ""
+    return value
+
+
+def _ident(doc: Mapping[str, Any], key: str, where: str, problems: list[str]) -> str:
+    value = doc.get(key)
+    if not isinstance(value, str) or not _ID.match(value):
+        problems.append(f"{where}: must be 1-32 letters, digits, '-' or '_'")
+        return ""
+    return value
+
+
+def _number(value: Any, where: str, problems: list[str], low: float, high: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+        problems.append(f"{where}: must be a number from {low:g} to {high:g}")
+        return low
+    return float(value)
+
+
+def _timezone(value: Any, problems: list[str]) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        if not isinstance(value, str):
+            raise ValueError(value)
+        ZoneInfo(value)
+    except (ValueError, ZoneInfoNotFoundError):
+        problems.append("timezone: must be an IANA time zone such as Asia/Shanghai")
+        return "UTC"
+    return value
+
+
+def _list(doc: Mapping[str, Any], key: str, parse: Any, problems: list[str]) -> tuple[Any, ...]:
+    items = doc.get(key)
+    if not isinstance(items, list) or not items:
+        problems.append(f"{key}: must be a non-empty list")
+        return ()
+    parsed = []
+    for index, item in enumerate(items):
+        where = f"{key}[{index}]"
+        if not isinstance(item, Mapping):
+            problems.append(f"{where}: must be an object")
+            continue
+        parsed.append(parse(item, where, problems))
+    ids = [p.id for p in parsed]
+    problems += [f"{key}: duplicate id {i!r}" for i in sorted({i for i in ids if ids.count(i) > 1})]
+    return tuple(parsed)
+
+
+def _queue(item: Mapping[str, Any], where: str, problems: list[str]) -> QueueConfig:
+    prefix = item.get("prefix")
+    if not isinstance(prefix, str) or not _PREFIX.match(prefix):
+        problems.append(f"{where}.prefix: must be one or two capital letters")
+        prefix = ""
+    minutes = _number(
+        item.get("service_minutes", 5), f"{where}.service_minutes", problems, 0.1, 480
+    )
+    return QueueConfig(
+        _ident(item, "id", f"{where}.id", problems),
+        _text(item, "name", f"{where}.name", problems),
+        str(prefix),
+        minutes,
+    )
+
+
+def _service(item: Mapping[str, Any], where: str, problems: list[str]) -> ServiceConfig:
+    steps = item.get("steps", [item.get("queue")])
+    if not isinstance(steps, list) or not steps or not all(isinstance(s, str) for s in steps):
+        problems.append(f"{where}.queue: give a queue id, or steps: a list of queue ids")
+        steps = []
+    category = item.get("category", "")
+    if not isinstance(category, str):
+        problems.append(f"{where}.category: must be a string")
+        category = ""
+    bookable = item.get("bookable", True)
+    if not isinstance(bookable, bool):
+        problems.append(f"{where}.bookable: must be true or false")
+        bookable = False
+    capacity = _number(item.get("slot_capacity", 2), f"{where}.slot_capacity", problems, 0, 1000)
+    return ServiceConfig(
+        _ident(item, "id", f"{where}.id", problems),
+        _text(item, "name", f"{where}.name", problems),
+        tuple(steps),
+        category,
+        bookable,
+        int(capacity),
+    )
+
+
+def _window(item: Mapping[str, Any], where: str, problems: list[str]) -> WindowConfig:
+    queues = item.get("queues")
+    weights: dict[str, float] = {}
+    if not isinstance(queues, Mapping) or not queues:
+        problems.append(f"{where}.queues: must map at least one queue id to a weight")
+    else:
+        for queue, weight in queues.items():
+            weights[queue] = _number(weight, f"{where}.queues.{queue}", problems, 0.01, 100)
+    return WindowConfig(
+        _ident(item, "id", f"{where}.id", problems),
+        _text(item, "name", f"{where}.name", problems),
+        weights,
+    )
+
+
+_RULE_RANGES: dict[str, tuple[float, float]] = {
+    "priority_cap": (1, 100),
+    "max_wait_minutes": (1, 1440),
+    "max_recalls": (0, 10),
+    "reactivate_minutes": (0, 1440),
+    "reactivate_places": (0, 1000),
+    "slot_minutes": (5, 240),
+    "check_in_early_minutes": (0, 240),
+    "check_in_late_minutes": (0, 240),
+    "booking_days_ahead": (0, 366),
+    "no_show_limit": (1, 100),
+    "rating_timeout_seconds": (5, 3600),
+    "follow_up_days": (1, 60),
+    "service_target_minutes": (1, 480),
+    "announce_repeat": (1, 5),
+}
+_INT_RULES = {f.name for f in fields(Rules) if f.type in ("int", int)}
+
+
+def _rules(value: Any, problems: list[str]) -> Rules:
+    if not isinstance(value, Mapping):
+        problems.append("rules: must be an object")
+        return Rules()
+    known = {f.name for f in fields(Rules)}
+    problems += [f"rules.{key}: unknown rule" for key in value if key not in known]
+    chosen: dict[str, Any] = {}
+    for key, (low, high) in _RULE_RANGES.items():
+        if key in value:
+            number = _number(value[key], f"rules.{key}", problems, low, high)
+            chosen[key] = int(number) if key in _INT_RULES else number
+    if "routing" in value:
+        if value["routing"] not in ROUTING_POLICIES:
+            problems.append(f"rules.routing: must be one of {', '.join(ROUTING_POLICIES)}")
+        else:
+            chosen["routing"] = value["routing"]
+    for key in ("open_time", "close_time"):
+        if key in value:
+            if not isinstance(value[key], str) or not _HHMM.match(value[key]):
+                problems.append(f"rules.{key}: must be HH:MM")
+            else:
+                chosen[key] = value[key]
+    if "weekdays" in value:
+        days = value["weekdays"]
+        if not isinstance(days, list) or not all(d in range(1, 8) for d in days) or not days:
+            problems.append("rules.weekdays: must list ISO weekdays 1 (Monday) to 7")
+        else:
+            chosen["weekdays"] = tuple(sorted(set(days)))
+    rules = Rules(**chosen)
+    if rules.open_time >= rules.close_time:
+        problems.append("rules.close_time: must be after open_time")
+    return rules
+
+
+def _cross_check(
+    queues: tuple[QueueConfig, ...],
+    services: tuple[ServiceConfig, ...],
+    windows: tuple[WindowConfig, ...],
+    problems: list[str],
+) -> None:
+    queue_ids = {q.id for q in queues}
+    prefixes = [q.prefix for q in queues if q.prefix]
+    for prefix in sorted({p for p in prefixes if prefixes.count(p) > 1}):
+        problems.append(f"queues: prefix {prefix!r} is used twice")
+    for index, service in enumerate(services):
+        for step in service.steps:
+            if step not in queue_ids:
+                problems.append(f"services[{index}].queue: no queue {step!r}")
+    served: set[str] = set()
+    for index, window in enumerate(windows):
+        for queue in window.queues:
+            if queue not in queue_ids:
+                problems.append(f"windows[{index}].queues: no queue {queue!r}")
+        served.update(window.queues)
+    for queue in sorted(queue_ids - served):
+        problems.append(f"queues: no window serves queue {queue!r}")

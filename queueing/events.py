@@ -1,0 +1,255 @@
+"""Events: what happened in a hall. Frozen; each carries the snapshots `apply` needs.
+
+`name` is the event's name in the device protocol (`ticket.called`, ...). Ticket snapshots are
+the ticket *after* the change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import ClassVar
+
+from queueing.config import HallConfig
+from queueing.model import Appointment, Ticket, Window
+
+
+@dataclass(frozen=True, slots=True)
+class DayStarted:
+    """A new service day in the hall's time zone: numbers restart, windows close."""
+
+    name: ClassVar[str] = "hall.day_started"
+    day: str
+
+
+@dataclass(frozen=True, slots=True)
+class HallConfigured:
+    name: ClassVar[str] = "hall.configured"
+    config: HallConfig
+
+
+@dataclass(frozen=True, slots=True)
+class TicketIssued:
+    name: ClassVar[str] = "ticket.issued"
+    ticket: Ticket
+    waiting: Mapping[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class TicketCalled:
+    name: ClassVar[str] = "ticket.called"
+    ticket: Ticket
+    window: str
+    window_name: str
+    recall: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TicketServing:
+    name: ClassVar[str] = "ticket.serving"
+    ticket: Ticket
+    window: str
+
+
+@dataclass(frozen=True, slots=True)
+class TicketFinished:
+    """A step is done. With `next_queue` the ticket (a bundle) waits again in that queue."""
+
+    name: ClassVar[str] = "ticket.finished"
+    ticket: Ticket
+    window: str
+    wait_seconds: float
+    service_seconds: float
+    next_queue: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TicketNoShow:
+    name: ClassVar[str] = "ticket.no_show"
+    ticket: Ticket
+    window: str
+
+
+@dataclass(frozen=True, slots=True)
+class TicketTransferred:
+    name: ClassVar[str] = "ticket.transferred"
+    ticket: Ticket
+    from_window: str
+    to_queue: str | None
+    to_window: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TicketParked:
+    name: ClassVar[str] = "ticket.parked"
+    ticket: Ticket
+    window: str
+
+
+@dataclass(frozen=True, slots=True)
+class TicketUnparked:
+    name: ClassVar[str] = "ticket.unparked"
+    ticket: Ticket
+    window: str
+
+
+@dataclass(frozen=True, slots=True)
+class TicketCancelled:
+    name: ClassVar[str] = "ticket.cancelled"
+    ticket: Ticket
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class TicketReactivated:
+    name: ClassVar[str] = "ticket.reactivated"
+    ticket: Ticket
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
+class TicketExpired:
+    """A missed ticket not reactivated in time leaves the hall for good."""
+
+    name: ClassVar[str] = "ticket.expired"
+    ticket: Ticket
+
+
+@dataclass(frozen=True, slots=True)
+class WindowChanged:
+    name: ClassVar[str] = "window.changed"
+    window: Window
+    cause: str
+
+
+@dataclass(frozen=True, slots=True)
+class RatingRequested:
+    name: ClassVar[str] = "rating.requested"
+    ticket: Ticket
+    window: str
+    clerk: str | None
+    requested_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class RatingSubmitted:
+    name: ClassVar[str] = "rating.submitted"
+    ticket: str
+    number: str
+    window: str
+    clerk: str | None
+    score: int
+    reasons: tuple[str, ...]
+    comment: str
+
+
+@dataclass(frozen=True, slots=True)
+class RatingExpired:
+    """No rating came within the timeout: the service counts as not rated."""
+
+    name: ClassVar[str] = "rating.expired"
+    ticket: str
+    window: str
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpOpened:
+    """A low rating (1-2) opens a follow-up case (回访、整改) due by `deadline`."""
+
+    name: ClassVar[str] = "follow_up.opened"
+    case: str
+    ticket: str
+    number: str
+    window: str
+    clerk: str | None
+    score: int
+    deadline: float
+
+
+@dataclass(frozen=True, slots=True)
+class HallBroadcast:
+    name: ClassVar[str] = "hall.broadcast"
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class AppointmentBooked:
+    name: ClassVar[str] = "appointment.booked"
+    appointment: Appointment
+
+
+@dataclass(frozen=True, slots=True)
+class AppointmentCancelled:
+    name: ClassVar[str] = "appointment.cancelled"
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
+class AppointmentCheckedIn:
+    name: ClassVar[str] = "appointment.checked_in"
+    code: str
+    ticket: str
+    on_time: bool
+
+
+@dataclass(frozen=True, slots=True)
+class AppointmentMissed:
+    name: ClassVar[str] = "appointment.missed"
+    code: str
+    citizen: str
+
+
+Event = (
+    DayStarted
+    | HallConfigured
+    | TicketIssued
+    | TicketCalled
+    | TicketServing
+    | TicketFinished
+    | TicketNoShow
+    | TicketTransferred
+    | TicketParked
+    | TicketUnparked
+    | TicketCancelled
+    | TicketReactivated
+    | TicketExpired
+    | WindowChanged
+    | RatingRequested
+    | RatingSubmitted
+    | RatingExpired
+    | FollowUpOpened
+    | HallBroadcast
+    | AppointmentBooked
+    | AppointmentCancelled
+    | AppointmentCheckedIn
+    | AppointmentMissed
+)
+
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.name: cls
+    for cls in (
+        DayStarted,
+        HallConfigured,
+        TicketIssued,
+        TicketCalled,
+        TicketServing,
+        TicketFinished,
+        TicketNoShow,
+        TicketTransferred,
+        TicketParked,
+        TicketUnparked,
+        TicketCancelled,
+        TicketReactivated,
+        TicketExpired,
+        WindowChanged,
+        RatingRequested,
+        RatingSubmitted,
+        RatingExpired,
+        FollowUpOpened,
+        HallBroadcast,
+        AppointmentBooked,
+        AppointmentCancelled,
+        AppointmentCheckedIn,
+        AppointmentMissed,
+    )
+}

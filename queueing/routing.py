@@ -1,0 +1,109 @@
+"""Who is next for a window: the routing policies, as pure functions that return a choice.
+
+Both policies follow the same outer rules, in this order:
+
+1. tickets transferred to this very window, oldest first;
+2. any ticket whose wait passed the hall's maximum, longest wait first;
+3. priority tickets (green channel, checked-in appointments), unless the window already made
+   `priority_cap` priority calls in a row, so that walk-ins never starve;
+4. walk-ins;
+5. priority tickets after all, when no walk-in waits.
+
+Within 3-5, `weighted` takes the queue whose head has the largest weight x time waited;
+`strict` takes the first queue of the profile (by weight, then configuration order) that has one.
+A window never gets a ticket of a queue outside its profile.
+
+The policies read lines through `Lines`, so the same code routes the live hall (`HallState`)
+and the forward simulations of the estimator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+from queueing.config import Rules
+
+Head = tuple[float, str]
+"""The front of a line: (the ticket's issue time, its id)."""
+
+
+class Lines(Protocol):
+    def head(self, queue: str) -> Head | None: ...
+
+    def priority_head(self, queue: str) -> Head | None: ...
+
+    def window_head(self, window: str) -> Head | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    ticket: str
+    priority: bool
+
+
+def choose_next(
+    rules: Rules,
+    window: str,
+    profile: Mapping[str, float],
+    priority_streak: int,
+    lines: Lines,
+    now: float,
+) -> Choice | None:
+    directed = lines.window_head(window)
+    if directed is not None:
+        return Choice(directed[1], False)
+    ordered = _ordered_profile(profile) if rules.routing == "strict" else profile
+    overdue = _overdue(ordered, lines, now, rules.max_wait_minutes * 60.0)
+    if overdue is not None:
+        return overdue
+    pick = _pick_strict if rules.routing == "strict" else _pick_weighted
+    if priority_streak < rules.priority_cap:
+        chosen = pick(ordered, lines.priority_head, now)
+        if chosen is not None:
+            return Choice(chosen, True)
+    chosen = pick(ordered, lines.head, now)
+    if chosen is not None:
+        return Choice(chosen, False)
+    chosen = pick(ordered, lines.priority_head, now)
+    return Choice(chosen, True) if chosen is not None else None
+
+
+def _ordered_profile(profile: Mapping[str, float]) -> dict[str, float]:
+    order = sorted(enumerate(profile.items()), key=lambda item: (-item[1][1], item[0]))
+    return {queue: weight for _, (queue, weight) in order}
+
+
+def _overdue(profile: Mapping[str, float], lines: Lines, now: float, limit: float) -> Choice | None:
+    best: Head | None = None
+    best_priority = False
+    for queue in profile:
+        for head, priority in ((lines.priority_head(queue), True), (lines.head(queue), False)):
+            if head is not None and now - head[0] > limit and (best is None or head < best):
+                best, best_priority = head, priority
+    return Choice(best[1], best_priority) if best is not None else None
+
+
+class _HeadOf(Protocol):
+    def __call__(self, queue: str, /) -> Head | None: ...
+
+
+def _pick_weighted(profile: Mapping[str, float], head_of: _HeadOf, now: float) -> str | None:
+    best_score = -1.0
+    best: str | None = None
+    for queue, weight in profile.items():
+        head = head_of(queue)
+        if head is not None:
+            score = weight * (now - head[0] + 1.0)
+            if score > best_score:
+                best_score, best = score, head[1]
+    return best
+
+
+def _pick_strict(profile: Mapping[str, float], head_of: _HeadOf, now: float) -> str | None:
+    for queue in profile:
+        head = head_of(queue)
+        if head is not None:
+            return head[1]
+    return None
