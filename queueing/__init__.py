@@ -2,7 +2,7 @@
 the day simulator. Standard library only; no I/O, no clock, no global state."""
 
 from queueing.apply import apply, replay
-from queueing.codec import event_from_dict, event_to_dict
+from queueing.codec import event_from_dict, event_to_dict, state_from_dict, state_to_dict
 from queueing.config import HallConfig, Rules, config_document, parse_config
 from queueing.decide import decide, service_day, slot_starts
 from queueing.errors import ConfigError, DomainError
@@ -29,4 +29,6 @@ __all__ = [
     "replay",
     "service_day",
     "slot_starts",
+    "state_from_dict",
+    "state_to_dict",
 ]

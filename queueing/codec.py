@@ -16,6 +16,7 @@ from typing import Any
 
 from queueing.config import HallConfig, config_document, parse_config
 from queueing.events import EVENT_TYPES, Event
+from queueing.model import HallState
 
 
 def event_to_dict(event: Event) -> dict[str, Any]:
@@ -69,3 +70,16 @@ def _decode(hint: Any, value: Any) -> Any:
     if hint is float and isinstance(value, int):
         return float(value)
     return value
+
+
+def state_to_dict(state: HallState) -> dict[str, Any]:
+    """A hall state as a JSON-ready dict (for snapshots)."""
+    data = _encode(state)
+    assert isinstance(data, dict)
+    return data
+
+
+def state_from_dict(data: Mapping[str, Any]) -> HallState:
+    decoded = _decode(HallState, data)
+    assert isinstance(decoded, HallState)
+    return decoded

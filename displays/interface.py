@@ -1,0 +1,72 @@
+"""What `displays` needs from the server, declared here so that `displays` never imports `hall`.
+
+The engine in `hall/engine.py` implements `HallService`; the gateway and pages use only this.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from queueing.commands import Command
+from queueing.estimate import Estimate
+from queueing.events import Event
+from queueing.model import HallState
+
+
+@dataclass(frozen=True, slots=True)
+class SequencedEvent:
+    """An event as committed to a hall's stream: its sequence number and commit time (UTC)."""
+
+    hall: str
+    seq: int
+    at: datetime
+    event: Event
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A command's reply as the protocol sends it: `{"ok": ..., "result"|"error": ...}`."""
+
+    ok: bool
+    body: Mapping[str, Any]
+
+    def as_dict(self) -> dict[str, Any]:
+        key = "result" if self.ok else "error"
+        return {"ok": self.ok, key: dict(self.body)}
+
+
+@dataclass(frozen=True, slots=True)
+class HallView:
+    """A consistent picture of a hall: its state at `seq` and the expected waits then."""
+
+    state: HallState
+    seq: int
+    estimate: Estimate
+
+
+class Subscription(Protocol):
+    """Events of one hall after a given seq, in order. Ends (StopAsyncIteration) when the
+    subscriber fell too far behind: it must resume from the last seq it saw."""
+
+    def __aiter__(self) -> AsyncIterator[SequencedEvent]: ...
+
+    def close(self) -> None: ...
+
+
+class HallService(Protocol):
+    def halls(self) -> list[str]: ...
+
+    def view(self, hall: str) -> HallView:
+        """Raises KeyError for an unknown hall."""
+
+    async def submit(self, hall: str, command: Command, *, scope: str, key: str) -> Reply:
+        """Decide, commit, then reply; the same (scope, key) within 24 h returns the first reply."""
+
+    async def events_after(self, hall: str, seq: int) -> list[SequencedEvent] | None:
+        """The events after `seq`, or None when they are no longer kept (send a snapshot)."""
+
+    def subscribe(self, hall: str) -> Subscription:
+        """Live events committed from now on."""

@@ -1,0 +1,150 @@
+"""The storage interface the engine writes through. One implementation (`sql.py`) serves SQLite
+and PostgreSQL through SQLAlchemy; the engine calls it from a worker thread, never from the loop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from displays.interface import Reply, SequencedEvent
+from queueing.model import HallState
+
+
+class StorageError(Exception):
+    """Base of storage failures."""
+
+
+class ConcurrencyConflict(StorageError):
+    """Another writer appended to the hall first: catch up and decide again."""
+
+
+@dataclass(frozen=True, slots=True)
+class IdempotentReply:
+    """A reply remembered for (scope, key): scope is hall + device, key the command id."""
+
+    scope: str
+    key: str
+    reply: Reply
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """What one transaction writes: a hall's new events (seq expected_seq+1...), the replies to
+    remember, and personal data that stays server-side (booking code -> {"name", "phone"})."""
+
+    hall: str
+    expected_seq: int
+    events: Sequence[SequencedEvent]
+    replies: Sequence[IdempotentReply] = ()
+    personal: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedHall:
+    state: HallState
+    seq: int
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceRecord:
+    id: str
+    hall: str
+    kind: str
+    window: str | None
+    name: str
+    token_hash: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StaffRecord:
+    hall: str
+    number: str
+    display_name: str
+    role: str  # "clerk" or "manager"
+    password_hash: str
+    photo: str = ""  # a URL or data: URI shown on window screens and rating pads
+
+
+@dataclass(frozen=True, slots=True)
+class TicketRecord:
+    """A ticket's row in the read model (every timing), found by id or track token."""
+
+    hall: str
+    id: str
+    day: str
+    number: str
+    queue: str
+    service: str
+    priority: str
+    state: str
+    track: str
+    issued_at: datetime
+    called_at: datetime | None
+    served_at: datetime | None
+    finished_at: datetime | None
+    window: str | None
+    clerk: str | None
+    wait_seconds: float | None
+    service_seconds: float | None
+    recalls: int
+
+
+@dataclass(frozen=True, slots=True)
+class AppointmentRecord:
+    hall: str
+    code: str
+    service: str
+    slot_start: datetime
+    state: str
+    name: str
+    phone: str
+    ticket: str | None
+
+
+class Store(Protocol):
+    def upgrade(self) -> None:
+        """Bring the schema to the newest migration (Alembic)."""
+
+    def hall_ids(self) -> list[str]: ...
+
+    def load_hall(self, hall: str) -> LoadedHall | None:
+        """The hall's state: newest snapshot plus the events after it; None if no such hall."""
+
+    def read_events(
+        self, hall: str, after_seq: int, limit: int = 10_000
+    ) -> list[SequencedEvent]: ...
+
+    def append(self, batch: Batch) -> None:
+        """Write events, read models and replies in one transaction, or raise
+        `ConcurrencyConflict` if (hall, seq) is taken, writing nothing."""
+
+    def save_snapshot(self, hall: str, seq: int, state: HallState) -> None: ...
+
+    def find_reply(self, scope: str, key: str, since: datetime) -> Reply | None: ...
+
+    def prune(self, before: datetime) -> None:
+        """Forget replies older than `before`."""
+
+    def add_device(self, record: DeviceRecord) -> None: ...
+
+    def device_by_token_hash(self, token_hash: str) -> DeviceRecord | None: ...
+
+    def devices(self, hall: str) -> list[DeviceRecord]: ...
+
+    def add_staff(self, record: StaffRecord) -> None:
+        """Create or replace the staff account (hall, number)."""
+
+    def staff(self, hall: str, number: str) -> StaffRecord | None: ...
+
+    def ticket(self, hall: str, ticket_id: str) -> TicketRecord | None: ...
+
+    def ticket_by_track(self, track: str) -> TicketRecord | None: ...
+
+    def appointment(self, hall: str, code: str) -> AppointmentRecord | None: ...
+
+    def close(self) -> None: ...
