@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 from typing import Any, TypeVar
 
 from queueing import events as ev
+from queueing.frozen import replace
 from queueing.model import (
+    BOOKED,
     CALLED,
+    CHECKED_IN,
     CLOSED,
     MISSED,
+    NO_SHOW,
     NORMAL,
     PARKED,
     SERVING,
@@ -53,23 +56,13 @@ def _drop(mapping: Mapping[K, V], key: K) -> dict[K, V]:
     return copy
 
 
-def _unline(state: HallState, ticket: Ticket) -> HallState:
-    """Take a waiting ticket out of whichever line holds it."""
-    old = state.tickets.get(ticket.id)
-    if old is None or old.state != WAITING:
-        return state
-    if old.target_window is not None:
-        line = state.window_lines.get(old.target_window, ())
-        return replace(
-            state, window_lines=_set(state.window_lines, old.target_window, _without(line, old.id))
-        )
-    if old.priority != NORMAL:
-        line = state.priority_lines.get(old.queue, ())
-        return replace(
-            state, priority_lines=_set(state.priority_lines, old.queue, _without(line, old.id))
-        )
-    line = state.lines.get(old.queue, ())
-    return replace(state, lines=_set(state.lines, old.queue, _without(line, old.id)))
+def _line_of(ticket: Ticket) -> tuple[str, str]:
+    """The line a waiting ticket stands in: the `HallState` field and the key within it."""
+    if ticket.target_window is not None:
+        return "window_lines", ticket.target_window
+    if ticket.priority != NORMAL:
+        return "priority_lines", ticket.queue
+    return "lines", ticket.queue
 
 
 def _without(line: tuple[str, ...], ticket_id: str) -> tuple[str, ...]:
@@ -78,34 +71,35 @@ def _without(line: tuple[str, ...], ticket_id: str) -> tuple[str, ...]:
     return tuple(t for t in line if t != ticket_id)
 
 
-def _enline(state: HallState, ticket: Ticket, position: int | None = None) -> HallState:
-    """Put a waiting ticket into its line, at the end or `position` places from the front."""
-    if ticket.target_window is not None:
-        lines, key = state.window_lines, ticket.target_window
-    elif ticket.priority != NORMAL:
-        lines, key = state.priority_lines, ticket.queue
-    else:
-        lines, key = state.lines, ticket.queue
-    line = lines.get(key, ())
-    at = len(line) if position is None else min(position, len(line))
-    new_lines = _set(lines, key, line[:at] + (ticket.id,) + line[at:])
-    if ticket.target_window is not None:
-        return replace(state, window_lines=new_lines)
-    if ticket.priority != NORMAL:
-        return replace(state, priority_lines=new_lines)
-    return replace(state, lines=new_lines)
+_IN_PLAY = (WAITING, CALLED, SERVING, PARKED, MISSED)
 
 
-def _put(state: HallState, ticket: Ticket, position: int | None = None) -> HallState:
-    """Record a ticket's new snapshot, moving it between lines as its state says."""
-    state = _unline(state, ticket)
-    if ticket.state in (WAITING, CALLED, SERVING, PARKED, MISSED):
-        state = replace(state, tickets=_set(state.tickets, ticket.id, ticket))
+def _put(
+    state: HallState, ticket: Ticket, position: int | None = None, **changes: Any
+) -> HallState:
+    """Record a ticket's new snapshot, moving it between lines as its state says.
+
+    The old snapshot leaves the line it waited in; a waiting ticket joins its line at the end,
+    or `position` places from the front. `changes` are further fields of the state to set.
+    """
+    lines: dict[str, dict[str, tuple[str, ...]]] = {}
+    old = state.tickets.get(ticket.id)
+    if old is not None and old.state == WAITING:
+        name, key = _line_of(old)
+        lines[name] = dict(getattr(state, name))
+        lines[name][key] = _without(lines[name].get(key, ()), old.id)
+    if ticket.state in _IN_PLAY:
+        changes["tickets"] = _set(state.tickets, ticket.id, ticket)
     else:
-        state = replace(state, tickets=_drop(state.tickets, ticket.id))
+        changes["tickets"] = _drop(state.tickets, ticket.id)
     if ticket.state == WAITING:
-        state = _enline(state, ticket, position)
-    return state
+        name, key = _line_of(ticket)
+        if name not in lines:
+            lines[name] = dict(getattr(state, name))
+        line = lines[name].get(key, ())
+        at = len(line) if position is None else min(position, len(line))
+        lines[name][key] = line[:at] + (ticket.id,) + line[at:]
+    return replace(state, **lines, **changes)
 
 
 def _day_started(state: HallState, event: ev.DayStarted) -> HallState:
@@ -120,7 +114,7 @@ def _day_started(state: HallState, event: ev.DayStarted) -> HallState:
         day=event.day,
         windows=windows,
         tickets=parked,
-        appointments=state.appointments,
+        appointments={c: a for c, a in state.appointments.items() if a.state == BOOKED},
         slot_use=state.slot_use,
         citizen_no_shows=state.citizen_no_shows,
         service_stats=state.service_stats,
@@ -142,7 +136,7 @@ def _configured(state: HallState, event: ev.HallConfigured) -> HallState:
 def _issued(state: HallState, event: ev.TicketIssued) -> HallState:
     ticket = event.ticket
     counters = _set(state.counters, ticket.queue, state.counters.get(ticket.queue, 0) + 1)
-    return _put(replace(state, counters=counters), ticket)
+    return _put(state, ticket, counters=counters)
 
 
 def _called(state: HallState, event: ev.TicketCalled) -> HallState:
@@ -156,7 +150,7 @@ def _called(state: HallState, event: ev.TicketCalled) -> HallState:
         ticket.called_at or 0.0,
     )
     calls = (call, *state.calls[: CALL_HISTORY - 1])
-    return _put(replace(state, calls=calls), ticket)
+    return _put(state, ticket, calls=calls)
 
 
 def _ticket_only(state: HallState, event: Any) -> HallState:
@@ -167,7 +161,7 @@ def _finished(state: HallState, event: ev.TicketFinished) -> HallState:
     queue = event.ticket.queue if event.next_queue is None else _finished_queue(state, event)
     count, total = state.service_stats.get(queue, (0, 0.0))
     stats = _set(state.service_stats, queue, (count + 1, total + event.service_seconds))
-    return _put(replace(state, service_stats=stats), event.ticket)
+    return _put(state, event.ticket, service_stats=stats)
 
 
 def _finished_queue(state: HallState, event: ev.TicketFinished) -> str:
@@ -185,7 +179,12 @@ def _window_changed(state: HallState, event: ev.WindowChanged) -> HallState:
 
 def _rating_requested(state: HallState, event: ev.RatingRequested) -> HallState:
     pending = PendingRating(
-        event.ticket.id, event.ticket.number, event.window, event.clerk, event.requested_at
+        event.ticket.id,
+        event.ticket.number,
+        event.window,
+        event.clerk,
+        event.requested_at,
+        event.ticket,
     )
     return replace(state, ratings=_set(state.ratings, event.ticket.id, pending))
 
@@ -223,15 +222,20 @@ def _booking_cancelled(state: HallState, event: ev.AppointmentCancelled) -> Hall
 
 
 def _checked_in(state: HallState, event: ev.AppointmentCheckedIn) -> HallState:
-    return replace(state, appointments=_drop(state.appointments, event.code))
+    """A checked-in appointment stays (closed) until the day ends: its code is not reused."""
+    appointment = replace(state.appointments[event.code], state=CHECKED_IN, ticket=event.ticket)
+    return replace(state, appointments=_set(state.appointments, event.code, appointment))
 
 
 def _missed(state: HallState, event: ev.AppointmentMissed) -> HallState:
     no_shows = _set(
         state.citizen_no_shows, event.citizen, state.citizen_no_shows.get(event.citizen, 0) + 1
     )
+    appointment = replace(state.appointments[event.code], state=NO_SHOW)
     return replace(
-        state, appointments=_drop(state.appointments, event.code), citizen_no_shows=no_shows
+        state,
+        appointments=_set(state.appointments, event.code, appointment),
+        citizen_no_shows=no_shows,
     )
 
 

@@ -63,7 +63,10 @@ def _decode(hint: Any, value: Any) -> Any:
         options = [a for a in typing.get_args(hint) if a is not type(None)]
         return _decode(options[0], value)
     if origin is tuple:
-        return tuple(_decode(typing.get_args(hint)[0], v) for v in value)
+        args = typing.get_args(hint)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_decode(args[0], v) for v in value)
+        return tuple(_decode(a, v) for a, v in zip(args, value, strict=True))
     if origin in (Mapping, dict):
         value_hint = typing.get_args(hint)[1]
         return {k: _decode(value_hint, v) for k, v in value.items()}

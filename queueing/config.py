@@ -16,7 +16,7 @@ from queueing.errors import ConfigError
 ROUTING_POLICIES = ("weighted", "strict")
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 _PREFIX = re.compile(r"^[A-Z]{1,2}$")
-_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+_HHMM = re.compile(r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,7 +290,9 @@ def _rules(value: Any, problems: list[str]) -> Rules:
     for key in ("open_time", "close_time"):
         if key in value:
             if not isinstance(value[key], str) or not _HHMM.match(value[key]):
-                problems.append(f"rules.{key}: must be HH:MM")
+                problems.append(f"rules.{key}: must be HH:MM (close_time may be 24:00)")
+            elif key == "open_time" and value[key] == "24:00":
+                problems.append("rules.open_time: must be 00:00 to 23:59")
             else:
                 chosen[key] = value[key]
     if "weekdays" in value:

@@ -8,8 +8,8 @@ the hall's time zone) starts with a `DayStarted` event ahead of the command's ow
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,6 +18,7 @@ from queueing import errors
 from queueing import events as ev
 from queueing.apply import apply
 from queueing.config import HallConfig
+from queueing.frozen import replace
 from queueing.model import (
     APPOINTMENT,
     BOOKED,
@@ -60,7 +61,13 @@ def decide(state: HallState, command: cmd.Command, now: datetime) -> Events:
 
 def service_day(config: HallConfig, t: float) -> str:
     """The hall's local date (YYYY-MM-DD) at epoch time `t`."""
-    return datetime.fromtimestamp(t, ZoneInfo(config.timezone)).date().isoformat()
+    return _local_date(config.timezone, t)
+
+
+@lru_cache(maxsize=64)
+def _local_date(timezone: str, t: float) -> str:
+    # Cached: one moment often serves several commands (a clerk finishes, calls and starts).
+    return datetime.fromtimestamp(t, ZoneInfo(timezone)).date().isoformat()
 
 
 def local_time(config: HallConfig, t: float) -> datetime:
@@ -132,7 +139,7 @@ def _new_ticket(
 def _require_open_hours(state: HallState, t: float) -> None:
     rules = state.config.rules
     local = local_time(state.config, t)
-    hhmm = local.strftime("%H:%M")
+    hhmm = f"{local.hour:02d}:{local.minute:02d}"
     if local.isoweekday() not in rules.weekdays or not rules.open_time <= hhmm < rules.close_time:
         raise errors.HallClosed(
             f"hall {state.config.id!r} issues tickets {rules.open_time}-{rules.close_time}"
@@ -160,7 +167,10 @@ def _check_in(state: HallState, command: cmd.CheckIn, t: float) -> Events:
 
 
 def _find_number(state: HallState, number: str) -> Ticket | None:
-    return next((tk for tk in state.tickets.values() if tk.number == number), None)
+    """The ticket in play with that number; a missed one first (a parked ticket kept from an
+    earlier day may carry the same number)."""
+    found = [tk for tk in state.tickets.values() if tk.number == number]
+    return next((tk for tk in found if tk.state == MISSED), found[0] if found else None)
 
 
 def _reactivate(state: HallState, command: cmd.Reactivate, t: float) -> Events:
@@ -396,10 +406,11 @@ def _finish(state: HallState, command: cmd.Finish, t: float) -> Events:
         ev.TicketFinished(done, window.id, max(0.0, wait), max(0.0, t - started), next_queue),
         _changed(window, "finish", t, status=IDLE, ticket=None),
     ]
+    window_id, ticket_id = window.id, ticket.id
     events += [
         ev.RatingExpired(pending.ticket, pending.window)
         for pending in state.ratings.values()
-        if pending.window == window.id
+        if pending.window == window_id or pending.ticket == ticket_id
     ]
     events.append(ev.RatingRequested(done, window.id, window.clerk, t))
     return events
@@ -501,6 +512,7 @@ def _rate(state: HallState, command: cmd.Rate, t: float) -> Events:
             command.score,
             tuple(command.reasons),
             command.comment,
+            pending.snapshot,
         )
     ]
     if command.score <= 2:
@@ -564,8 +576,9 @@ def slot_starts(config: HallConfig, day: str) -> list[float]:
         return []
     open_h, open_m = map(int, config.rules.open_time.split(":"))
     close_h, close_m = map(int, config.rules.close_time.split(":"))
-    start = datetime(date.year, date.month, date.day, open_h, open_m, tzinfo=zone)
-    close = datetime(date.year, date.month, date.day, close_h, close_m, tzinfo=zone)
+    midnight = datetime(date.year, date.month, date.day, tzinfo=zone)
+    start = midnight + timedelta(hours=open_h, minutes=open_m)
+    close = midnight + timedelta(hours=close_h, minutes=close_m)
     step = timedelta(minutes=config.rules.slot_minutes)
     slots: list[float] = []
     while start + step <= close:
@@ -620,6 +633,12 @@ def _configure(state: HallState, command: cmd.Configure, t: float) -> Events:
         f"window {w.name} is open"
         for w in state.windows.values()
         if config.window(w.id) is None and w.status != CLOSED
+    ]
+    problems += [
+        f"ticket {tk.number} waits for window {window}"
+        for tk in state.tickets.values()
+        for window in (tk.target_window, tk.parked_by)
+        if window is not None and config.window(window) is None
     ]
     if problems:
         raise errors.InvalidConfig("; ".join(problems))

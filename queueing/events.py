@@ -141,6 +141,7 @@ class RatingSubmitted:
     score: int
     reasons: tuple[str, ...]
     comment: str
+    snapshot: Ticket | None = None
 
 
 @dataclass(frozen=True, slots=True)

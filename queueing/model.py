@@ -96,6 +96,7 @@ class PendingRating:
     window: str
     clerk: str | None
     requested_at: float
+    snapshot: Ticket | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +135,11 @@ class HallState:
 
     def waiting_counts(self) -> dict[str, int]:
         """Tickets waiting per queue, including tickets transferred to one window."""
-        counts = {q.id: len(self.waiting_tickets(q.id)) for q in self.config.queues}
+        priority, normal = self.priority_lines, self.lines
+        counts = {
+            q.id: len(priority.get(q.id, ())) + len(normal.get(q.id, ()))
+            for q in self.config.queues
+        }
         for line in self.window_lines.values():
             for ticket_id in line:
                 counts[self.tickets[ticket_id].queue] += 1

@@ -55,19 +55,27 @@ def choose_next(
     if directed is not None:
         return Choice(directed[1], False)
     ordered = _ordered_profile(profile) if rules.routing == "strict" else profile
-    overdue = _overdue(ordered, lines, now, rules.max_wait_minutes * 60.0)
+    # Read each line's head once: the rules below look at them several times.
+    fronts: list[tuple[float, Head | None, Head | None]] = []
+    for queue, weight in ordered.items():
+        fronts.append((weight, lines.priority_head(queue), lines.head(queue)))
+    overdue = _overdue(fronts, now, rules.max_wait_minutes * 60.0)
     if overdue is not None:
         return overdue
     pick = _pick_strict if rules.routing == "strict" else _pick_weighted
     if priority_streak < rules.priority_cap:
-        chosen = pick(ordered, lines.priority_head, now)
+        chosen = pick(fronts, True, now)
         if chosen is not None:
             return Choice(chosen, True)
-    chosen = pick(ordered, lines.head, now)
+    chosen = pick(fronts, False, now)
     if chosen is not None:
         return Choice(chosen, False)
-    chosen = pick(ordered, lines.priority_head, now)
+    chosen = pick(fronts, True, now)
     return Choice(chosen, True) if chosen is not None else None
+
+
+_Fronts = list[tuple[float, Head | None, Head | None]]
+"""Per queue of the profile, in order: (weight, priority line's head, line's head)."""
 
 
 def _ordered_profile(profile: Mapping[str, float]) -> dict[str, float]:
@@ -75,25 +83,27 @@ def _ordered_profile(profile: Mapping[str, float]) -> dict[str, float]:
     return {queue: weight for _, (queue, weight) in order}
 
 
-def _overdue(profile: Mapping[str, float], lines: Lines, now: float, limit: float) -> Choice | None:
+def _overdue(fronts: _Fronts, now: float, limit: float) -> Choice | None:
+    """The longest-waiting head past `limit`; per queue the priority line's head comes first."""
     best: Head | None = None
     best_priority = False
-    for queue in profile:
-        for head, priority in ((lines.priority_head(queue), True), (lines.head(queue), False)):
-            if head is not None and now - head[0] > limit and (best is None or head < best):
-                best, best_priority = head, priority
+    for _, priority_head, head in fronts:
+        if (
+            priority_head is not None
+            and now - priority_head[0] > limit
+            and (best is None or priority_head < best)
+        ):
+            best, best_priority = priority_head, True
+        if head is not None and now - head[0] > limit and (best is None or head < best):
+            best, best_priority = head, False
     return Choice(best[1], best_priority) if best is not None else None
 
 
-class _HeadOf(Protocol):
-    def __call__(self, queue: str, /) -> Head | None: ...
-
-
-def _pick_weighted(profile: Mapping[str, float], head_of: _HeadOf, now: float) -> str | None:
+def _pick_weighted(fronts: _Fronts, priority: bool, now: float) -> str | None:
     best_score = -1.0
     best: str | None = None
-    for queue, weight in profile.items():
-        head = head_of(queue)
+    for weight, priority_head, normal_head in fronts:
+        head = priority_head if priority else normal_head
         if head is not None:
             score = weight * (now - head[0] + 1.0)
             if score > best_score:
@@ -101,9 +111,9 @@ def _pick_weighted(profile: Mapping[str, float], head_of: _HeadOf, now: float) -
     return best
 
 
-def _pick_strict(profile: Mapping[str, float], head_of: _HeadOf, now: float) -> str | None:
-    for queue in profile:
-        head = head_of(queue)
+def _pick_strict(fronts: _Fronts, priority: bool, now: float) -> str | None:
+    for _, priority_head, normal_head in fronts:
+        head = priority_head if priority else normal_head
         if head is not None:
             return head[1]
     return None

@@ -1,0 +1,207 @@
+"""Every string a device shows, speaks or prints: one table, Simplified Chinese, then English.
+
+`t(key, lang, **params)` formats an entry (`{number}`-style placeholders); a language the table
+lacks falls back to zh-CN. Pages add their keys here. Error explanations (`error.<code>`) are in
+plain words for citizens at a kiosk; the protocol's `message` stays technical.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+ZH = "zh-CN"
+EN = "en"
+LANGUAGES = (ZH, EN)
+DEFAULT_LANGUAGE = ZH
+
+RATING_LEVELS = (5, 4, 3, 2, 1)
+GREEN_CATEGORIES = ("elderly", "disabled", "pregnant", "military")
+
+TABLE: Mapping[str, Mapping[str, str]] = {
+    # --- voice and call screens --------------------------------------------------------------
+    "announce": {
+        ZH: "请{number}号到{window}办理",
+        EN: "Ticket {number}, please go to {window}",
+    },
+    "announce.recall": {
+        ZH: "再次呼叫，请{number}号到{window}办理",
+        EN: "Calling again: ticket {number}, please go to {window}",
+    },
+    # --- the printed ticket --------------------------------------------------------------------
+    "print.ahead": {ZH: "前面还有 {count} 人等候", EN: "{count} ahead of you"},
+    "print.wait": {ZH: "预计等候约 {minutes} 分钟", EN: "Expected wait: about {minutes} min"},
+    "print.wait_none": {ZH: "即将叫号，请留意屏幕", EN: "You will be called shortly"},
+    "print.wait_not_open": {
+        ZH: "窗口暂未开放，开放后按序叫号",
+        EN: "No window is open yet; numbers are called in order once one opens",
+    },
+    "print.wait_unknown": {
+        ZH: "暂无窗口办理，请咨询工作人员",
+        EN: "No window is open for this service; please ask the staff",
+    },
+    "print.issued_at": {ZH: "取号时间 {time}", EN: "Issued {time}"},
+    "print.hint": {
+        ZH: "请留意叫号，过号请到取号机重新激活",
+        EN: "Please listen for your number; if you miss it, reactivate it at a ticket machine",
+    },
+    "print.track": {ZH: "扫码查看排队进度", EN: "Scan to follow your place in line"},
+    "print.priority.green": {ZH: "绿色通道", EN: "Green channel"},
+    "print.priority.appointment": {ZH: "预约", EN: "Appointment"},
+    "print.reactivated": {ZH: "过号重新激活", EN: "Reactivated after a missed call"},
+    # --- ticket priorities, states; window statuses --------------------------------------------
+    "priority.normal": {ZH: "普通", EN: "Walk-in"},
+    "priority.green": {ZH: "绿色通道", EN: "Green channel"},
+    "priority.appointment": {ZH: "预约", EN: "Appointment"},
+    "ticket.state.waiting": {ZH: "等候中", EN: "Waiting"},
+    "ticket.state.called": {ZH: "已叫号", EN: "Called"},
+    "ticket.state.serving": {ZH: "办理中", EN: "Being served"},
+    "ticket.state.parked": {ZH: "容缺暂存", EN: "On hold (missing documents)"},
+    "ticket.state.missed": {ZH: "已过号", EN: "Missed"},
+    "ticket.state.finished": {ZH: "已办结", EN: "Done"},
+    "ticket.state.cancelled": {ZH: "已取消", EN: "Cancelled"},
+    "window.status.closed": {ZH: "暂停服务", EN: "Closed"},
+    "window.status.idle": {ZH: "空闲", EN: "Available"},
+    "window.status.calling": {ZH: "叫号中", EN: "Calling"},
+    "window.status.serving": {ZH: "办理中", EN: "Serving"},
+    "window.status.paused": {ZH: "暂离", EN: "Paused"},
+    # --- ratings (好差评) and the green channel -----------------------------------------------
+    "rating.5": {ZH: "非常满意", EN: "Very satisfied"},
+    "rating.4": {ZH: "满意", EN: "Satisfied"},
+    "rating.3": {ZH: "基本满意", EN: "Fairly satisfied"},
+    "rating.2": {ZH: "不满意", EN: "Dissatisfied"},
+    "rating.1": {ZH: "非常不满意", EN: "Very dissatisfied"},
+    "green.elderly": {ZH: "老年人", EN: "Senior citizen"},
+    "green.disabled": {ZH: "残疾人", EN: "Person with a disability"},
+    "green.pregnant": {ZH: "孕妇", EN: "Pregnant woman"},
+    "green.military": {ZH: "军人", EN: "Military personnel"},
+    # --- errors, in plain words, one per protocol and core code --------------------------------
+    "error.bad_request": {
+        ZH: "请求有误，请重试或咨询工作人员",
+        EN: "Something went wrong with the request; please try again or ask the staff",
+    },
+    "error.hello_required": {ZH: "设备未登录，请重新连接", EN: "The device is not signed in"},
+    "error.unauthorized": {
+        ZH: "设备或账号未授权，请联系管理员",
+        EN: "This device or account is not authorised; please contact the administrator",
+    },
+    "error.forbidden": {ZH: "本设备无权进行此操作", EN: "This device may not do that"},
+    "error.unknown_hall": {ZH: "未找到该服务大厅", EN: "No such service hall"},
+    "error.unknown_device": {ZH: "未找到该设备", EN: "No such device"},
+    "error.not_found": {ZH: "未找到", EN: "Not found"},
+    "error.internal": {
+        ZH: "系统繁忙，请稍后再试",
+        EN: "The system is busy; please try again shortly",
+    },
+    "error.domain_error": {
+        ZH: "暂时无法办理，请咨询工作人员",
+        EN: "Not possible now; please ask the staff",
+    },
+    "error.unknown_service": {ZH: "该事项暂不提供", EN: "This service is not offered here"},
+    "error.unknown_queue": {ZH: "未找到该业务队列", EN: "No such queue"},
+    "error.unknown_window": {ZH: "未找到该窗口", EN: "No such window"},
+    "error.unknown_ticket": {
+        ZH: "未找到该号码，请核对后重试",
+        EN: "That number was not found; please check it and try again",
+    },
+    "error.unknown_booking": {
+        ZH: "未找到该预约，请核对预约码",
+        EN: "No appointment with that code; please check it",
+    },
+    "error.window_closed": {ZH: "该窗口未开放", EN: "The window is closed"},
+    "error.window_open": {ZH: "该窗口已开放", EN: "The window is already open"},
+    "error.window_paused": {ZH: "该窗口暂停服务中", EN: "The window is paused"},
+    "error.window_not_paused": {ZH: "该窗口未暂停", EN: "The window is not paused"},
+    "error.window_busy": {
+        ZH: "请先办结当前号码",
+        EN: "Finish the current ticket first",
+    },
+    "error.no_current_ticket": {ZH: "当前没有正在办理的号码", EN: "No ticket in hand"},
+    "error.not_called": {ZH: "该号码尚未叫号", EN: "That ticket has not been called"},
+    "error.not_serving": {ZH: "该号码不在办理中", EN: "That ticket is not being served"},
+    "error.not_your_window": {
+        ZH: "该号码属于其他窗口",
+        EN: "That ticket belongs to another window",
+    },
+    "error.not_waiting": {ZH: "该号码不在等候中", EN: "That ticket is not waiting"},
+    "error.not_in_profile": {
+        ZH: "本窗口不办理该业务",
+        EN: "This window does not handle that service",
+    },
+    "error.recall_limit": {
+        ZH: "已达到重复呼叫次数上限",
+        EN: "This ticket has been called again too many times",
+    },
+    "error.not_missed": {
+        ZH: "该号码未过号，无需重新激活",
+        EN: "That ticket was not missed; there is nothing to reactivate",
+    },
+    "error.reactivation_expired": {
+        ZH: "过号时间过长，请重新取号",
+        EN: "Missed too long ago; please take a new ticket",
+    },
+    "error.not_parked": {ZH: "没有容缺暂存的号码", EN: "No ticket on hold"},
+    "error.same_target": {ZH: "转移目标与当前相同", EN: "The transfer goes nowhere new"},
+    "error.staff_busy": {
+        ZH: "该工作人员已在其他窗口上岗",
+        EN: "This staff member is signed in at another window",
+    },
+    "error.slot_full": {ZH: "该时段已约满", EN: "That time slot is full"},
+    "error.slot_past": {ZH: "该时段已过", EN: "That time slot has passed"},
+    "error.slot_invalid": {ZH: "该时段不可预约", EN: "That time slot cannot be booked"},
+    "error.not_bookable": {ZH: "该事项不支持预约", EN: "This service takes no appointments"},
+    "error.booking_restricted": {
+        ZH: "多次预约未到，暂时无法预约",
+        EN: "Booking is restricted after several missed appointments",
+    },
+    "error.duplicate_booking": {ZH: "预约码重复", EN: "That booking code is in use"},
+    "error.booking_closed": {
+        ZH: "该预约已签到、已取消或已过期",
+        EN: "That appointment is checked in, cancelled or expired",
+    },
+    "error.check_in_early": {
+        ZH: "尚未到签到时间，请稍后再来",
+        EN: "Too early to check in; please come back closer to your time",
+    },
+    "error.no_rating_pending": {
+        ZH: "该号码无需评价或已评价",
+        EN: "This ticket has been rated or needs no rating",
+    },
+    "error.invalid_score": {ZH: "请选择一个评价等级", EN: "Please choose a rating"},
+    "error.hall_closed": {ZH: "该事项今日已停止取号", EN: "No more tickets for this service today"},
+    "error.invalid_text": {ZH: "文字为空或过长", EN: "The text is empty or too long"},
+    "error.invalid_config": {ZH: "大厅配置有误", EN: "The hall configuration is invalid"},
+    "error.unknown": {
+        ZH: "暂时无法办理，请咨询工作人员",
+        EN: "Not possible now; please ask the staff",
+    },
+}
+
+
+def resolve_language(lang: str | None) -> str:
+    """The table's language for a tag: "en-US" -> "en", "zh"/"zh-Hans" -> "zh-CN"."""
+    if not lang:
+        return DEFAULT_LANGUAGE
+    primary = lang.replace("_", "-").split("-")[0].lower()
+    return EN if primary == "en" else DEFAULT_LANGUAGE
+
+
+def t(key: str, lang: str = DEFAULT_LANGUAGE, **params: object) -> str:
+    """The text for `key` in `lang` (zh-CN where the table lacks it). Raises KeyError for an
+    unknown key: a missing string is a bug, not something to show."""
+    entry = TABLE[key]
+    text = entry.get(resolve_language(lang), entry[DEFAULT_LANGUAGE])
+    return text.format(**params) if params else text
+
+
+def explain(code: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A plain-language explanation of an error code, for citizens and clerks."""
+    key = f"error.{code}"
+    return t(key if key in TABLE else "error.unknown", lang)
+
+
+def rating_label(score: int, lang: str = DEFAULT_LANGUAGE) -> str:
+    return t(f"rating.{score}", lang)
+
+
+def window_status_label(status: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    return t(f"window.status.{status}", lang)

@@ -1,0 +1,206 @@
+"""Who may send what, and who receives which events: PROTOCOL.md's permission table as data.
+
+`authorize(kind, device_window, command)` returns the command a device may run (a rating pad's
+`rate` comes back bound to its window) or raises `Forbidden`. `receives(kind, device_window,
+track_ticket_id, event)` says whether a device gets an event. Pure functions, no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import TypeVar
+
+from displays.interface import SequencedEvent
+from displays.kinds import (
+    ADMIN,
+    CALL_SCREEN,
+    CLERK,
+    HALL_WIDE_KINDS,
+    KIOSK,
+    RATING_PAD,
+    TABLET,
+    TRACKER,
+    WINDOW_SCREEN,
+)
+from displays.protocol import FORBIDDEN, ProtocolError, SignInRequest
+from queueing import commands as cmd
+from queueing import events as ev
+
+C = TypeVar("C", bound=cmd.Command | SignInRequest)
+
+
+class Forbidden(ProtocolError):
+    """The device's kind (or window) may not send that command."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(FORBIDDEN, message)
+
+
+CLERK_COMMANDS = frozenset(
+    {
+        "sign_in",
+        "sign_out",
+        "pause",
+        "resume",
+        "call_next",
+        "call",
+        "recall",
+        "start",
+        "finish",
+        "no_show",
+        "transfer",
+        "park",
+        "unpark",
+    }
+)
+TABLET_COMMANDS = CLERK_COMMANDS | {
+    "issue_ticket",
+    "open_window",
+    "close_window",
+    "broadcast",
+    "cancel_ticket",
+    "set_window_queues",
+}
+
+MAY_SEND: Mapping[str, frozenset[str]] = {
+    KIOSK: frozenset({"issue_ticket", "check_in", "reactivate"}),
+    CLERK: CLERK_COMMANDS,
+    CALL_SCREEN: frozenset(),
+    WINDOW_SCREEN: frozenset(),
+    RATING_PAD: frozenset({"rate"}),
+    TABLET: TABLET_COMMANDS,
+    TRACKER: frozenset(),
+}
+"""Command names each kind may send. `admin` (the admin token over HTTP) may send anything."""
+
+OWN_WINDOW_ONLY = frozenset({CLERK})
+"""Kinds whose commands must name their own window."""
+
+METRICS_KINDS = frozenset({TABLET, ADMIN})
+"""Kinds sent the live `metrics` message without asking."""
+
+
+def authorize(kind: str, device_window: str | None, command: C) -> C:
+    """The command as this device may run it, or `Forbidden`."""
+    if kind == ADMIN:
+        return command
+    allowed = MAY_SEND.get(kind)
+    if allowed is None:
+        raise Forbidden(f"unknown device kind {kind!r}")
+    if command.name not in allowed:
+        raise Forbidden(f"a {kind} may not send {command.name!r}")
+    if kind in OWN_WINDOW_ONLY:
+        _require_own_window(kind, device_window, command)
+    if isinstance(command, cmd.Rate):
+        if device_window is None:
+            raise Forbidden("this rating pad is bound to no window")
+        return replace(command, window=device_window)
+    return command
+
+
+def _require_own_window(
+    kind: str, device_window: str | None, command: cmd.Command | SignInRequest
+) -> None:
+    window = getattr(command, "window", None)
+    if device_window is None or window != device_window:
+        raise Forbidden(f"a {kind} acts for its own window {device_window!r} only")
+
+
+# --- which events a device receives ----------------------------------------------------------
+
+_PUBLIC_EVENTS = (ev.DayStarted, ev.HallBroadcast)
+"""Events every connected device receives, whatever its kind."""
+
+_WINDOW_WIDE_EVENTS = (*_PUBLIC_EVENTS, ev.HallConfigured)
+"""Events that concern every window (windows close at day start, names change with config)."""
+
+_STAFF_EVENTS = (ev.FollowUpOpened,)
+"""Management matters: hall-wide (staff) devices only, never a window's or a citizen's."""
+
+
+def receives(
+    kind: str,
+    device_window: str | None,
+    track_ticket_id: str | None,
+    event: ev.Event | SequencedEvent,
+) -> bool:
+    """Whether a device of `kind` (bound to `device_window`, or tracking `track_ticket_id`)
+    is sent `event`."""
+    if isinstance(event, SequencedEvent):
+        event = event.event
+    if kind in HALL_WIDE_KINDS:
+        return True
+    if isinstance(event, _STAFF_EVENTS):
+        return False
+    if kind in (WINDOW_SCREEN, RATING_PAD):
+        return _window_receives(device_window, event)
+    if kind == TRACKER:
+        if isinstance(event, _PUBLIC_EVENTS):
+            return True
+        return track_ticket_id is not None and event_ticket(event) == track_ticket_id
+    return False
+
+
+def _window_receives(device_window: str | None, event: ev.Event) -> bool:
+    if isinstance(event, _WINDOW_WIDE_EVENTS):
+        return True
+    return device_window is not None and device_window in event_windows(event)
+
+
+def event_windows(event: ev.Event) -> frozenset[str]:
+    """The windows an event concerns."""
+    match event:
+        case ev.WindowChanged(window=window):
+            return frozenset({window.id})
+        case ev.TicketTransferred(from_window=source, to_window=target):
+            return frozenset({source} if target is None else {source, target})
+        case (
+            ev.TicketCalled()
+            | ev.TicketServing()
+            | ev.TicketFinished()
+            | ev.TicketNoShow()
+            | ev.TicketParked()
+            | ev.TicketUnparked()
+            | ev.RatingRequested()
+            | ev.RatingSubmitted()
+            | ev.RatingExpired()
+            | ev.FollowUpOpened()
+        ):
+            return frozenset({event.window})
+        case ev.TicketCancelled(ticket=ticket) | ev.TicketExpired(ticket=ticket):
+            return frozenset(w for w in (ticket.window, ticket.target_window) if w is not None)
+    return frozenset()
+
+
+def event_ticket(event: ev.Event) -> str | None:
+    """The id of the ticket an event is about, if any."""
+    match event:
+        case (
+            ev.TicketIssued(ticket=ticket)
+            | ev.TicketCalled(ticket=ticket)
+            | ev.TicketServing(ticket=ticket)
+            | ev.TicketFinished(ticket=ticket)
+            | ev.TicketNoShow(ticket=ticket)
+            | ev.TicketTransferred(ticket=ticket)
+            | ev.TicketParked(ticket=ticket)
+            | ev.TicketUnparked(ticket=ticket)
+            | ev.TicketCancelled(ticket=ticket)
+            | ev.TicketReactivated(ticket=ticket)
+            | ev.TicketExpired(ticket=ticket)
+            | ev.RatingRequested(ticket=ticket)
+        ):
+            return ticket.id
+        case (
+            ev.RatingSubmitted(ticket=ticket_id)
+            | ev.RatingExpired(ticket=ticket_id)
+            | ev.FollowUpOpened(ticket=ticket_id)
+            | ev.AppointmentCheckedIn(ticket=ticket_id)
+        ):
+            return ticket_id
+    return None
+
+
+def receives_metrics(kind: str) -> bool:
+    """Whether the gateway pushes the live `metrics` message to this kind unasked."""
+    return kind in METRICS_KINDS

@@ -1,0 +1,399 @@
+"""The device protocol's messages: client frames parsed and validated, server frames built.
+
+`parse_message(text)` turns one websocket text frame into a `Hello`, `Ping`, `Pong` or
+`CommandMessage`; `command_from_args(name, args)` turns a command's name and arguments (from a
+frame or an HTTP body) into the core command. Both raise `ProtocolError` with code `bad_request`
+and a message naming every offending field. Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from displays.interface import Reply
+from displays.kinds import KINDS, TRACKER
+from queueing import commands as cmd
+from queueing.model import GREEN, NORMAL
+
+# Error codes the protocol adds to the core's (`queueing/errors.py`).
+BAD_REQUEST = "bad_request"
+HELLO_REQUIRED = "hello_required"
+UNAUTHORIZED = "unauthorized"
+FORBIDDEN = "forbidden"
+UNKNOWN_HALL = "unknown_hall"
+UNKNOWN_DEVICE = "unknown_device"
+NOT_FOUND = "not_found"
+INTERNAL = "internal"
+
+PROTOCOL_ERROR_CODES = (
+    BAD_REQUEST,
+    HELLO_REQUIRED,
+    UNAUTHORIZED,
+    FORBIDDEN,
+    UNKNOWN_HALL,
+    UNKNOWN_DEVICE,
+    NOT_FOUND,
+    INTERNAL,
+)
+
+CLOSE_UNAUTHENTICATED = 4401
+"""Websocket close code after `hello_required` or `unauthorized`."""
+
+MAX_FRAME_CHARS = 65_536
+MAX_ID_CHARS = 100
+MAX_NAME_CHARS = 100
+MAX_SECRET_CHARS = 200
+MAX_TEXT_CHARS = 2_000
+MAX_REASONS = 20
+
+
+class ProtocolError(Exception):
+    """A message the edge refuses. `request_id` is the command's id when it could be read, so
+    the refusal goes back as a failed `reply` instead of an `error`."""
+
+    def __init__(self, code: str, message: str, request_id: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.request_id = request_id
+
+
+def bad_request(message: str, request_id: str | None = None) -> ProtocolError:
+    return ProtocolError(BAD_REQUEST, message, request_id)
+
+
+# --- client frames ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Hello:
+    token: str | None = None
+    kind: str | None = None
+    track: str | None = None
+    resume: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Ping:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Pong:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class CommandMessage:
+    id: str
+    name: str
+    args: Mapping[str, Any] = field(default_factory=dict)
+
+
+Message = Hello | Ping | Pong | CommandMessage
+
+
+@dataclass(frozen=True, slots=True)
+class SignInRequest:
+    """`sign_in` as a device sends it. The gateway checks the password against the staff
+    account and builds the core `SignIn` with the staff member's display name."""
+
+    name: ClassVar[str] = "sign_in"
+    window: str
+    staff: str
+    password: str = field(repr=False)
+
+
+def parse_message(text: str) -> Message:
+    """One client text frame; raise `ProtocolError` (`bad_request`) naming what is wrong."""
+    if len(text) > MAX_FRAME_CHARS:
+        raise bad_request(f"message: at most {MAX_FRAME_CHARS} characters")
+    try:
+        data = json.loads(text, parse_constant=_reject_constant)
+    except ValueError as error:
+        raise bad_request(f"message: malformed JSON ({error})") from None
+    if not isinstance(data, dict):
+        raise bad_request("message: must be a JSON object")
+    kind = data.get("type")
+    if kind == "hello":
+        return _hello(data)
+    if kind == "ping":
+        return Ping()
+    if kind == "pong":
+        return Pong()
+    if kind == "command":
+        return _command_message(data)
+    if not isinstance(kind, str):
+        raise bad_request("type: required string")
+    raise bad_request(f"type: unknown message type {kind!r}")
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _hello(data: Mapping[str, Any]) -> Hello:
+    problems: list[str] = []
+    kind = _optional_string(data, "kind", problems)
+    if kind is not None and kind not in KINDS:
+        problems.append(f"kind: unknown device kind {kind!r}")
+    token = _optional_string(data, "token", problems)
+    track = _optional_string(data, "track", problems)
+    if kind == TRACKER and not track:
+        problems.append("track: required string for a tracker")
+    if kind != TRACKER and not token:
+        problems.append("token: required string")
+    resume = data.get("resume")
+    if resume is not None and (not _is_int(resume) or resume < 0):
+        problems.append("resume: must be a non-negative integer")
+    if problems:
+        raise bad_request("; ".join(problems))
+    return Hello(token=token, kind=kind, track=track, resume=resume)
+
+
+def _optional_string(data: Mapping[str, Any], key: str, problems: list[str]) -> str | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) > MAX_SECRET_CHARS:
+        problems.append(f"{key}: must be a string of at most {MAX_SECRET_CHARS} characters")
+        return None
+    return value
+
+
+def _command_message(data: Mapping[str, Any]) -> CommandMessage:
+    request_id = data.get("id")
+    if not isinstance(request_id, str) or not 0 < len(request_id) <= MAX_ID_CHARS:
+        raise bad_request(f"id: required string of 1 to {MAX_ID_CHARS} characters")
+    name = data.get("name")
+    if not isinstance(name, str) or not name:
+        raise bad_request("name: required string", request_id)
+    args = data.get("args", {})
+    if not isinstance(args, dict):
+        raise bad_request("args: must be an object", request_id)
+    return CommandMessage(request_id, name, args)
+
+
+# --- command arguments -----------------------------------------------------------------------
+
+
+class _Invalid(ValueError):
+    """An argument of the wrong type or out of range; the message says what it must be."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Arg:
+    noun: str
+    check: Callable[[Any], Any]
+
+
+def _check_name(value: Any) -> str:
+    if not isinstance(value, str):
+        raise _Invalid("must be a string")
+    if not 0 < len(value) <= MAX_NAME_CHARS:
+        raise _Invalid(f"must be 1 to {MAX_NAME_CHARS} characters")
+    return value
+
+
+def _check_secret(value: Any) -> str:
+    if not isinstance(value, str):
+        raise _Invalid("must be a string")
+    if not 0 < len(value) <= MAX_SECRET_CHARS:
+        raise _Invalid(f"must be 1 to {MAX_SECRET_CHARS} characters")
+    return value
+
+
+def _check_text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise _Invalid("must be a string")
+    if len(value) > MAX_TEXT_CHARS:
+        raise _Invalid(f"must be at most {MAX_TEXT_CHARS} characters")
+    return value
+
+
+def _check_priority(value: Any) -> str:
+    if value not in (NORMAL, GREEN):
+        raise _Invalid("must be 'normal' or 'green'")
+    return str(value)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: Any) -> bool:
+    return (_is_int(value) or isinstance(value, float)) and math.isfinite(value)
+
+
+def _check_score(value: Any) -> int:
+    if not _is_int(value) or not 1 <= value <= 5:
+        raise _Invalid("must be an integer from 1 to 5")
+    return int(value)
+
+
+def _check_reasons(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(r, str) for r in value):
+        raise _Invalid("must be a list of strings")
+    if len(value) > MAX_REASONS:
+        raise _Invalid(f"must list at most {MAX_REASONS} reasons")
+    return tuple(value)
+
+
+def _check_weights(value: Any) -> dict[str, float]:
+    if not isinstance(value, dict) or not all(_is_number(w) for w in value.values()):
+        raise _Invalid("must be an object mapping queue ids to numbers")
+    return {str(queue): float(weight) for queue, weight in value.items()}
+
+
+NAME = _Arg("string", _check_name)
+SECRET = _Arg("string", _check_secret)
+TEXT = _Arg("string", _check_text)
+PRIORITY = _Arg("'normal' or 'green'", _check_priority)
+SCORE = _Arg("integer from 1 to 5", _check_score)
+REASONS = _Arg("list of strings", _check_reasons)
+WEIGHTS = _Arg("object mapping queue ids to numbers", _check_weights)
+
+
+@dataclass(frozen=True, slots=True)
+class _Spec:
+    """A command's arguments: required, optional (null counts as absent), and a cross-check."""
+
+    build: Callable[..., cmd.Command | SignInRequest]
+    required: Mapping[str, _Arg]
+    optional: Mapping[str, _Arg] = field(default_factory=dict)
+    check: Callable[[Mapping[str, Any]], str | None] = field(default=lambda values: None)
+
+
+def _one_target(values: Mapping[str, Any]) -> str | None:
+    if ("to_queue" in values) == ("to_window" in values):
+        return "give exactly one of to_queue and to_window"
+    return None
+
+
+def _window_only(build: Callable[..., cmd.Command]) -> _Spec:
+    return _Spec(build, {"window": NAME})
+
+
+COMMAND_SPECS: Mapping[str, _Spec] = {
+    "issue_ticket": _Spec(cmd.IssueTicket, {"service": NAME}, {"priority": PRIORITY}),
+    "check_in": _Spec(cmd.CheckIn, {"booking_code": SECRET}),
+    "reactivate": _Spec(cmd.Reactivate, {"number": NAME}),
+    "sign_in": _Spec(SignInRequest, {"window": NAME, "staff": NAME, "password": SECRET}),
+    "sign_out": _window_only(cmd.SignOut),
+    "open_window": _window_only(cmd.OpenWindow),
+    "close_window": _window_only(cmd.CloseWindow),
+    "pause": _Spec(cmd.Pause, {"window": NAME, "reason": TEXT}),
+    "resume": _window_only(cmd.Resume),
+    "call_next": _window_only(cmd.CallNext),
+    "call": _Spec(cmd.CallTicket, {"window": NAME, "ticket": NAME}),
+    "recall": _window_only(cmd.Recall),
+    "start": _window_only(cmd.Start),
+    "finish": _window_only(cmd.Finish),
+    "no_show": _window_only(cmd.NoShow),
+    "transfer": _Spec(
+        cmd.Transfer, {"window": NAME}, {"to_queue": NAME, "to_window": NAME}, _one_target
+    ),
+    "park": _window_only(cmd.Park),
+    "unpark": _Spec(cmd.Unpark, {"window": NAME}, {"ticket": NAME}),
+    "rate": _Spec(
+        cmd.Rate, {"ticket": NAME, "score": SCORE}, {"reasons": REASONS, "comment": TEXT}
+    ),
+    "broadcast": _Spec(cmd.Broadcast, {"text": TEXT}),
+    "cancel_ticket": _Spec(cmd.CancelTicket, {"ticket": NAME}),
+    "set_window_queues": _Spec(cmd.SetWindowQueues, {"window": NAME, "queues": WEIGHTS}),
+}
+"""Every command a device or an HTTP client may name, with its arguments."""
+
+
+def command_from_args(
+    name: str, args: Mapping[str, Any], *, where: str = "args"
+) -> cmd.Command | SignInRequest:
+    """The core command (or a `SignInRequest`) for a command name and its arguments.
+
+    `where` prefixes field names in messages ("args.service: required string").
+    """
+    spec = COMMAND_SPECS.get(name)
+    if spec is None:
+        raise bad_request(f"name: unknown command {name!r}")
+    if not isinstance(args, Mapping):
+        raise bad_request(f"{where}: must be an object")
+    values, problems = _read_args(spec, args, where)
+    cross = spec.check(values) if not problems else None
+    if cross is not None:
+        problems.append(f"{where}: {cross}")
+    if problems:
+        raise bad_request("; ".join(problems))
+    return spec.build(**values)
+
+
+def command_from_message(message: CommandMessage) -> cmd.Command | SignInRequest:
+    """`command_from_args` for a command frame: a refusal carries the frame's id."""
+    try:
+        return command_from_args(message.name, message.args)
+    except ProtocolError as error:
+        raise ProtocolError(error.code, error.message, message.id) from None
+
+
+def _read_args(
+    spec: _Spec, args: Mapping[str, Any], where: str
+) -> tuple[dict[str, Any], list[str]]:
+    known = {**spec.required, **spec.optional}
+    problems = [f"{where}.{key}: unknown argument" for key in args if key not in known]
+    values: dict[str, Any] = {}
+    for key, arg in known.items():
+        value = args.get(key)
+        if value is None:
+            if key in spec.required:
+                problems.append(f"{where}.{key}: required {arg.noun}")
+            continue
+        try:
+            values[key] = arg.check(value)
+        except _Invalid as invalid:
+            problems.append(f"{where}.{key}: {invalid}")
+    return values, problems
+
+
+# --- server frames ---------------------------------------------------------------------------
+
+
+def welcome_message(
+    device: Mapping[str, Any], seq: int, snapshot: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """`welcome` with a snapshot, or (snapshot None) the replay form: events after `seq` follow."""
+    message: dict[str, Any] = {"type": "welcome", "device": dict(device), "seq": seq}
+    if snapshot is None:
+        message["replay"] = True
+    else:
+        message["snapshot"] = dict(snapshot)
+    return message
+
+
+def reply_message(request_id: str, reply: Reply) -> dict[str, Any]:
+    return {"type": "reply", "id": request_id, **reply.as_dict()}
+
+
+def failed_reply(request_id: str, code: str, message: str) -> dict[str, Any]:
+    return reply_message(request_id, Reply(False, {"code": code, "message": message}))
+
+
+def error_message(code: str, message: str) -> dict[str, Any]:
+    return {"type": "error", "error": {"code": code, "message": message}}
+
+
+def refusal(error: ProtocolError) -> dict[str, Any]:
+    """A failed `reply` when the refused message was a command with a readable id, else `error`."""
+    if error.request_id is not None:
+        return failed_reply(error.request_id, error.code, error.message)
+    return error_message(error.code, error.message)
+
+
+def ping_message() -> dict[str, Any]:
+    return {"type": "ping"}
+
+
+def pong_message() -> dict[str, Any]:
+    return {"type": "pong"}
