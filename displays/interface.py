@@ -70,3 +70,33 @@ class HallService(Protocol):
 
     def subscribe(self, hall: str) -> Subscription:
         """Live events committed from now on."""
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceIdentity:
+    """Who is on the other end of a socket: a paired device, or a phone tracking a ticket."""
+
+    id: str
+    kind: str
+    hall: str
+    window: str | None = None
+    name: str = ""
+    ticket: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StaffIdentity:
+    number: str
+    display_name: str
+    role: str
+    photo: str = ""
+
+
+class Directory(Protocol):
+    """Identities the server keeps: device tokens, tracker tokens, staff passwords."""
+
+    async def device_for_token(self, token: str) -> DeviceIdentity | None: ...
+
+    async def tracker_for(self, track: str) -> DeviceIdentity | None: ...
+
+    async def check_staff(self, hall: str, number: str, password: str) -> StaffIdentity | None: ...

@@ -21,6 +21,14 @@ class ConcurrencyConflict(StorageError):
     """Another writer appended to the hall first: catch up and decide again."""
 
 
+class SequenceGap(StorageError):
+    """A batch expected a seq the hall has not reached: appending would leave a gap."""
+
+
+class DuplicateRecord(StorageError):
+    """A record with that id (or that device token) exists already."""
+
+
 @dataclass(frozen=True, slots=True)
 class IdempotentReply:
     """A reply remembered for (scope, key): scope is hall + device, key the command id."""
@@ -130,7 +138,8 @@ class Store(Protocol):
     def prune(self, before: datetime) -> None:
         """Forget replies older than `before`."""
 
-    def add_device(self, record: DeviceRecord) -> None: ...
+    def add_device(self, record: DeviceRecord) -> None:
+        """Pair a device; `DuplicateRecord` if its id or token hash is taken."""
 
     def device_by_token_hash(self, token_hash: str) -> DeviceRecord | None: ...
 
@@ -140,6 +149,15 @@ class Store(Protocol):
         """Create or replace the staff account (hall, number)."""
 
     def staff(self, hall: str, number: str) -> StaffRecord | None: ...
+
+    def staff_members(self, hall: str) -> list[StaffRecord]:
+        """The hall's staff accounts, by number."""
+
+    def remove_staff(self, hall: str, number: str) -> bool:
+        """Delete a staff account; False if there was none."""
+
+    def remove_device(self, device_id: str) -> bool:
+        """Forget a device (its token stops working); False if there was none."""
 
     def ticket(self, hall: str, ticket_id: str) -> TicketRecord | None: ...
 

@@ -1,0 +1,329 @@
+"""The websocket gateway `/ws`: PROTOCOL v1 sessions for every device kind.
+
+One `Session` per socket: hello/welcome (snapshot or replay), then three concerns running side by
+side — reading client messages (commands, pings), pumping the hall's events to the device, and
+writing with a bounded send queue. A device that cannot keep up is disconnected (it resumes)
+and never slows the hall. Bad input gets an error and the connection stays open.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from displays.interface import (
+    DeviceIdentity,
+    Directory,
+    HallService,
+    Reply,
+    SequencedEvent,
+)
+from displays.permissions import Forbidden, authorize, receives
+from displays.protocol import (
+    CommandMessage,
+    Hello,
+    Ping,
+    Pong,
+    ProtocolError,
+    SignInRequest,
+    command_from_args,
+    parse_message,
+    refusal,
+)
+from displays.views import render_event, snapshot, ticket_progress
+from queueing.commands import SignIn
+
+log = logging.getLogger("hall.gateway")
+
+CLOSE_UNAUTHORIZED = 4401
+CLOSE_SLOW = 4408
+CLOSE_RESUME = 4409
+RENDER_CACHE = 10_000
+
+
+class Gateway:
+    def __init__(
+        self,
+        service: HallService,
+        directory: Directory,
+        *,
+        ping_interval: float = 20.0,
+        hello_timeout: float = 30.0,
+        max_message: int = 64 * 1024,
+        send_queue: int = 1_000,
+        on_connect: Callable[[DeviceIdentity, int], None] | None = None,
+    ) -> None:
+        self.service = service
+        self.directory = directory
+        self.ping_interval = ping_interval
+        self.hello_timeout = hello_timeout
+        self.max_message = max_message
+        self.send_queue = send_queue
+        self.on_connect = on_connect
+        self.sessions: set[Session] = set()
+        self._rendered: OrderedDict[tuple[str, int], str] = OrderedDict()
+
+    def rendered(self, event: SequencedEvent) -> str:
+        """The event's protocol frame, rendered once for every device that receives it."""
+        key = (event.hall, event.seq)
+        text = self._rendered.get(key)
+        if text is None:
+            state = self.service.view(event.hall).state
+            text = json.dumps(render_event(event, state), ensure_ascii=False)
+            self._rendered[key] = text
+            if len(self._rendered) > RENDER_CACHE:
+                self._rendered.popitem(last=False)
+        return text
+
+    async def __call__(self, websocket: WebSocket) -> None:
+        await websocket.accept()
+        hello = await self._hello(websocket)
+        if hello is None:
+            return
+        identity = await self._authenticate(hello)
+        if identity is None or identity.hall not in self.service.halls():
+            await _send_error(websocket, "unauthorized", "unknown or revoked token")
+            await websocket.close(CLOSE_UNAUTHORIZED)
+            return
+        session = Session(self, websocket, identity)
+        self.sessions.add(session)
+        if self.on_connect:
+            self.on_connect(identity, +1)
+        try:
+            await session.run(hello.resume)
+        finally:
+            self.sessions.discard(session)
+            if self.on_connect:
+                self.on_connect(identity, -1)
+
+    async def _hello(self, websocket: WebSocket) -> Hello | None:
+        """The first frame must be a valid hello; a hello without valid credentials is
+        `unauthorized`, anything else `hello_required`. Both close with 4401."""
+        code, reason = "hello_required", "the first message must be hello"
+        try:
+            text = await asyncio.wait_for(websocket.receive_text(), self.hello_timeout)
+            message = parse_message(text)
+        except ProtocolError as error:
+            message = None
+            if _looks_like_hello(text):
+                code, reason = "unauthorized", error.message
+        except (TimeoutError, WebSocketDisconnect, KeyError):
+            message = None
+        if isinstance(message, Hello):
+            return message
+        with contextlib.suppress(Exception):
+            await _send_error(websocket, code, reason)
+            await websocket.close(CLOSE_UNAUTHORIZED)
+        return None
+
+    async def _authenticate(self, hello: Hello) -> DeviceIdentity | None:
+        if hello.kind == "tracker" and hello.track:
+            return await self.directory.tracker_for(hello.track)
+        if hello.token:
+            return await self.directory.device_for_token(hello.token)
+        return None
+
+
+class Session:
+    def __init__(self, gateway: Gateway, websocket: WebSocket, identity: DeviceIdentity) -> None:
+        self.gateway = gateway
+        self.websocket = websocket
+        self.identity = identity
+        self.outbox: asyncio.Queue[str | None] = asyncio.Queue(gateway.send_queue)
+        self.last_seq = 0
+        self.close_code: int | None = None
+        self._pump: asyncio.Task[None] | None = None
+        self._last_progress: tuple[Any, ...] | None = None
+
+    @property
+    def hall(self) -> str:
+        return self.identity.hall
+
+    async def run(self, resume: int | None) -> None:
+        writer = asyncio.create_task(self._write())
+        try:
+            await self._welcome(resume)
+            await self._read()
+        except WebSocketDisconnect:
+            pass
+        finally:
+            if self._pump is not None:
+                self._pump.cancel()
+            writer.cancel()
+            await asyncio.gather(writer, return_exceptions=True)
+            if self._pump is not None:
+                await asyncio.gather(self._pump, return_exceptions=True)
+            if self.close_code is not None:
+                with contextlib.suppress(Exception):
+                    await self.websocket.close(self.close_code)
+
+    # --- session start and resync ---------------------------------------------------------
+
+    async def _welcome(self, resume: int | None) -> None:
+        if self._pump is not None:
+            self._pump.cancel()
+            await asyncio.gather(self._pump, return_exceptions=True)
+        service = self.gateway.service
+        subscription = service.subscribe(self.hall)
+        view = service.view(self.hall)
+        device = {
+            "id": self.identity.id,
+            "kind": self.identity.kind,
+            "hall": self.hall,
+            "window": self.identity.window,
+        }
+        replay = await service.events_after(self.hall, resume) if resume is not None else None
+        if replay is not None and resume is not None:
+            self._send({"type": "welcome", "device": device, "seq": resume, "replay": True})
+            self.last_seq = resume
+            for event in replay:
+                self._deliver(event)
+        else:
+            body = snapshot(
+                self.identity.kind, view, window=self.identity.window, ticket=self.identity.ticket
+            )
+            self._send({"type": "welcome", "device": device, "seq": view.seq, "snapshot": body})
+            self.last_seq = view.seq
+        self._pump = asyncio.create_task(self._pump_events(subscription))
+
+    async def _pump_events(self, subscription: Any) -> None:
+        try:
+            async for event in subscription:
+                self._deliver(event)
+        finally:
+            subscription.close()
+        # The subscription ended: this device fell behind. It must resume.
+        self._drop(CLOSE_RESUME)
+
+    def _deliver(self, event: SequencedEvent) -> None:
+        if event.seq <= self.last_seq:
+            return
+        self.last_seq = event.seq
+        identity = self.identity
+        if receives(identity.kind, identity.window, identity.ticket, event):
+            self._send_text(self.gateway.rendered(event))
+        if identity.kind == "tracker" and identity.ticket is not None:
+            self._send_progress()
+
+    def _send_progress(self) -> None:
+        assert self.identity.ticket is not None
+        view = self.gateway.service.view(self.hall)
+        progress = ticket_progress(view, self.identity.ticket)
+        key = tuple(sorted((k, str(v)) for k, v in progress.items()))
+        if key != self._last_progress:
+            self._last_progress = key
+            self._send({"type": "position", "seq": view.seq, **progress})
+
+    # --- writing --------------------------------------------------------------------------
+
+    def _send(self, message: dict[str, Any]) -> None:
+        self._send_text(json.dumps(message, ensure_ascii=False))
+
+    def _send_text(self, text: str) -> None:
+        if self.close_code is not None:
+            return
+        try:
+            self.outbox.put_nowait(text)
+        except asyncio.QueueFull:
+            self._drop(CLOSE_SLOW)
+
+    def _drop(self, code: int) -> None:
+        """Disconnect a device that cannot keep up; it will resume from its last seq."""
+        if self.close_code is None:
+            self.close_code = code
+            log.info(
+                "device=%s kind=%s dropped code=%d", self.identity.id, self.identity.kind, code
+            )
+            with contextlib.suppress(Exception):
+                asyncio.get_running_loop().create_task(self.websocket.close(code))
+
+    async def _write(self) -> None:
+        while True:
+            try:
+                text = await asyncio.wait_for(self.outbox.get(), self.gateway.ping_interval)
+            except TimeoutError:
+                text = json.dumps({"type": "ping", "at": _now()})
+            if text is None:
+                return
+            await self.websocket.send_text(text)
+
+    # --- reading --------------------------------------------------------------------------
+
+    async def _read(self) -> None:
+        while self.close_code is None:
+            message = await self.websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                raise WebSocketDisconnect(message.get("code", 1000))
+            text = message.get("text")
+            if text is None:
+                self._error("bad_request", "frames must be text (JSON)")
+                continue
+            if len(text) > self.gateway.max_message:
+                self._error("bad_request", f"message larger than {self.gateway.max_message} bytes")
+                continue
+            await self._handle(text)
+
+    async def _handle(self, text: str) -> None:
+        try:
+            message = parse_message(text)
+        except ProtocolError as error:
+            self._send(refusal(error))
+            return
+        if isinstance(message, Ping):
+            self._send({"type": "pong"})
+        elif isinstance(message, Hello):
+            await self._welcome(message.resume)
+        elif isinstance(message, CommandMessage):
+            self._send(
+                {"type": "reply", "id": message.id, **(await self._command(message)).as_dict()}
+            )
+        elif not isinstance(message, Pong):
+            self._error("bad_request", "type: unexpected message")
+
+    async def _command(self, message: CommandMessage) -> Reply:
+        identity = self.identity
+        try:
+            command = command_from_args(message.name, message.args)
+            if isinstance(command, SignInRequest):
+                command = await self._sign_in(command)
+            command = authorize(identity.kind, identity.window, command)
+        except (ProtocolError, Forbidden) as error:
+            return Reply(False, {"code": error.code, "message": error.message})
+        return await self.gateway.service.submit(
+            self.hall, command, scope=f"{self.hall}:{identity.id}", key=message.id
+        )
+
+    async def _sign_in(self, request: SignInRequest) -> SignIn:
+        staff = await self.gateway.directory.check_staff(self.hall, request.staff, request.password)
+        if staff is None:
+            raise ProtocolError("unauthorized", "staff number or password is wrong")
+        return SignIn(request.window, staff.number, staff.display_name)
+
+    def _error(self, code: str, message: str) -> None:
+        self._send({"type": "error", "error": {"code": code, "message": message}})
+
+
+def _looks_like_hello(text: str) -> bool:
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return False
+    return isinstance(data, dict) and data.get("type") == "hello"
+
+
+async def _send_error(websocket: WebSocket, code: str, message: str) -> None:
+    await websocket.send_text(
+        json.dumps({"type": "error", "error": {"code": code, "message": message}})
+    )
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

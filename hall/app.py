@@ -1,0 +1,153 @@
+"""The Starlette application: storage, bus and engine started in the lifespan; API, websocket
+gateway and pages mounted; every error rendered as JSON at this one edge."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket
+
+from displays.gateway import Gateway
+from displays.pages import page_routes
+from hall import api
+from hall.auth import admin_token_from_env
+from hall.bus import open_bus
+from hall.directory import StoreDirectory
+from hall.engine import Engine, utc_now
+from hall.errors import ApiError
+from hall.openapi import openapi_document
+from hall.storage import open_store
+from queueing.config import HallConfig, parse_config
+from queueing.errors import ConfigError
+
+log = logging.getLogger("hall.app")
+
+TICK_SECONDS = 10.0
+
+
+@dataclass
+class Settings:
+    database_url: str = "sqlite:///hall.db"
+    bus_url: str = "memory://"
+    hall_files: list[Path] = field(default_factory=list)
+    admin_token: str | None = None
+    citizen_secret: str = "hall-citizen"
+    clock: Callable[[], datetime] = utc_now
+    snapshot_every: int = 1_000
+    tick_seconds: float = TICK_SECONDS
+    on_ready: Callable[[api.Server], object] | None = None
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        return cls(
+            database_url=os.environ.get("HALL_DATABASE_URL", cls.database_url),
+            bus_url=os.environ.get("HALL_BUS_URL", cls.bus_url),
+            citizen_secret=os.environ.get("HALL_SECRET", cls.citizen_secret),
+        )
+
+
+def load_hall_file(path: Path) -> HallConfig:
+    """Read a hall document; its hall is named by its `id` field."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise SystemExit(f"hall: cannot read {path}: {error}") from None
+    try:
+        return parse_config(document)
+    except ConfigError as error:
+        problems = "\n  ".join(error.problems)
+        raise SystemExit(f"hall: {path} is not a valid hall document:\n  {problems}") from None
+
+
+def create_app(settings: Settings) -> Starlette:
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        store = open_store(settings.database_url)
+        await asyncio.to_thread(store.upgrade)
+        bus = open_bus(settings.bus_url)
+        await bus.connect()
+        engine = Engine(store, bus, clock=settings.clock, snapshot_every=settings.snapshot_every)
+        await engine.start()
+        token = settings.admin_token
+        if token is None:
+            token, generated = admin_token_from_env()
+            if generated:
+                print(f"hall: admin token (shown once): {token}", flush=True)
+        directory = StoreDirectory(store, engine)
+        server = api.Server(engine, store, directory, token, settings.citizen_secret)
+        app.state.server = server
+        app.state.gateway = Gateway(engine, directory)
+        for path in settings.hall_files:
+            config = load_hall_file(path)
+            await engine.configure(config)
+        if settings.on_ready is not None:
+            result = settings.on_ready(server)
+            if asyncio.iscoroutine(result):
+                await result
+        ticker = asyncio.create_task(_tick(engine, settings.tick_seconds))
+        try:
+            yield
+        finally:
+            ticker.cancel()
+            await asyncio.gather(ticker, return_exceptions=True)
+            await engine.stop()
+            await bus.disconnect()
+            await asyncio.to_thread(store.close)
+
+    async def websocket(ws: WebSocket) -> None:
+        await app.state.gateway(ws)
+
+    async def openapi(request: Request) -> Response:
+        return JSONResponse(openapi_document())
+
+    app = Starlette(
+        routes=[
+            *api.routes(),
+            Route("/openapi.json", openapi),
+            WebSocketRoute("/ws", websocket),
+            *page_routes(),
+        ],
+        lifespan=lifespan,
+        exception_handlers={ApiError: _api_error, HTTPException: _http_error, Exception: _crash},
+    )
+    return app
+
+
+async def _tick(engine: Engine, seconds: float) -> None:
+    while True:
+        await asyncio.sleep(seconds)
+        try:
+            await engine.tick()
+        except Exception:  # a failed tick is logged; the next one tries again
+            log.exception("tick failed")
+
+
+async def _api_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, ApiError)
+    return JSONResponse(error.body(), status_code=error.status)
+
+
+async def _http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, HTTPException)
+    code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
+    body = {"ok": False, "error": {"code": code, "message": str(error.detail)}}
+    return JSONResponse(body, status_code=error.status_code)
+
+
+async def _crash(request: Request, error: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    body = {"ok": False, "error": {"code": "internal", "message": "internal error"}}
+    return JSONResponse(body, status_code=500)

@@ -1,0 +1,125 @@
+"""The OpenAPI document of the HTTP API, served at /openapi.json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_ERROR = {"$ref": "#/components/schemas/Error"}
+_BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
+
+
+def _op(
+    summary: str, *, auth: bool = True, body: bool = False, ok: str = "200", **extra: Any
+) -> dict[str, Any]:
+    op: dict[str, Any] = {
+        "summary": summary,
+        "responses": {
+            ok: {
+                "description": "success",
+                "content": {"application/json": {"schema": {"type": "object"}}},
+            },
+            "default": {
+                "description": "error",
+                "content": {"application/json": {"schema": _ERROR}},
+            },
+        },
+    }
+    if auth:
+        op["security"] = _BEARER
+    if body:
+        op["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        }
+    op.update(extra)
+    return op
+
+
+def _param(name: str, where: str = "path", required: bool = True) -> dict[str, Any]:
+    return {"name": name, "in": where, "required": required, "schema": {"type": "string"}}
+
+
+_HALL = _param("hall")
+_IDEMPOTENCY = _param("Idempotency-Key", "header", required=False)
+
+
+def openapi_document() -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "hall",
+            "version": "1",
+            "description": "Commands, snapshots, configuration, devices, staff and appointments of "
+            "a service hall. Device protocol over /ws: see docs/protocol.md.",
+        },
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["ok", "error"],
+                    "properties": {
+                        "ok": {"const": False},
+                        "error": {
+                            "type": "object",
+                            "required": ["code", "message"],
+                            "properties": {
+                                "code": {"type": "string"},
+                                "message": {"type": "string"},
+                            },
+                        },
+                    },
+                }
+            },
+        },
+        "paths": {
+            "/healthz": {"get": _op("Liveness", auth=False)},
+            "/readyz": {"get": _op("Readiness: the database answers", auth=False)},
+            "/api/halls": {"get": _op("List halls (admin)")},
+            "/api/halls/{hall}": {
+                "parameters": [_HALL],
+                "get": _op("The hall's configuration document"),
+                "put": _op("Create or update a hall (admin); 400 lists every problem", body=True),
+            },
+            "/api/halls/{hall}/snapshot": {
+                "parameters": [_HALL],
+                "get": _op("Hall snapshot with seq"),
+            },
+            "/api/halls/{hall}/commands/{name}": {
+                "parameters": [_HALL, _param("name"), _IDEMPOTENCY],
+                "post": _op("Run a protocol command; the body is its args", body=True),
+            },
+            "/api/halls/{hall}/devices": {
+                "parameters": [_HALL],
+                "get": _op("List devices (admin)"),
+                "post": _op("Mint a device token (admin)", body=True, ok="201"),
+            },
+            "/api/halls/{hall}/staff": {
+                "parameters": [_HALL],
+                "post": _op("Create or replace a staff account (admin)", body=True, ok="201"),
+            },
+            "/api/halls/{hall}/services": {
+                "parameters": [_HALL],
+                "get": _op("Services", auth=False),
+            },
+            "/api/halls/{hall}/slots": {
+                "parameters": [_HALL, _param("service", "query"), _param("date", "query")],
+                "get": _op("Free appointment slots of a service on a date", auth=False),
+            },
+            "/api/halls/{hall}/appointments": {
+                "parameters": [_HALL, _IDEMPOTENCY],
+                "post": _op(
+                    "Book a slot: {service, slot, name, phone}", auth=False, body=True, ok="201"
+                ),
+            },
+            "/api/halls/{hall}/appointments/{code}": {
+                "parameters": [_HALL, _param("code"), _IDEMPOTENCY],
+                "get": _op("Look up a booking (masked personal data)", auth=False),
+                "delete": _op("Cancel a booking", auth=False),
+            },
+            "/api/track/{track}": {
+                "parameters": [_param("track")],
+                "get": _op("A ticket's state, position and expected wait", auth=False),
+            },
+        },
+    }

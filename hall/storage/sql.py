@@ -1,0 +1,345 @@
+"""`SqlStore`: the `Store` on SQLite or PostgreSQL, through SQLAlchemy Core.
+
+Synchronous and thread-safe: one engine with a pool, a connection per call, no shared session.
+An append is one transaction: the events (whose primary key (hall, seq) decides who wins a
+race), the hall's read models and the remembered replies commit together or not at all.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from displays.interface import Reply, SequencedEvent
+from hall.storage import schema
+from hall.storage import tables as t
+from hall.storage.base import (
+    AppointmentRecord,
+    Batch,
+    ConcurrencyConflict,
+    DeviceRecord,
+    DuplicateRecord,
+    IdempotentReply,
+    LoadedHall,
+    SequenceGap,
+    StaffRecord,
+    StorageError,
+    TicketRecord,
+)
+from hall.storage.connect import WRITE, create_engine
+from hall.storage.payloads import (
+    event_from_payload,
+    event_to_payload,
+    state_from_payload,
+    state_to_payload,
+)
+from hall.storage.readmodel_writes import upsert, write_segments
+from hall.storage.readmodels import project
+from queueing.apply import apply
+from queueing.errors import ConfigError
+from queueing.events import HallConfigured
+from queueing.model import HallState, initial_state
+
+log = logging.getLogger("hall.storage")
+
+SNAPSHOTS_KEPT = 2
+LOAD_CHUNK = 2_000
+SNAPSHOT_AFTER_REPLAY = 5_000
+"""A load that replayed this many events saves a snapshot (the engine saves one every 1,000)."""
+
+
+class SqlStore:
+    """The hall store on one database URL (see `hall.storage.connect` for the URL forms)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = create_engine(url)
+        self._writer = self.engine.execution_options(**{WRITE: True})
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def upgrade(self) -> None:
+        schema.upgrade(self._writer)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # --- event streams ----------------------------------------------------------------------
+
+    def hall_ids(self) -> list[str]:
+        with self.engine.connect() as conn:
+            return list(conn.scalars(sa.select(t.halls.c.id).order_by(t.halls.c.id)))
+
+    def append(self, batch: Batch) -> None:
+        _check_batch(batch)
+        if not batch.events and not batch.replies:
+            return
+        event_rows = [
+            {
+                "hall": e.hall,
+                "seq": e.seq,
+                "at": e.at,
+                "name": e.event.name,
+                "data": event_to_payload(e.event),
+            }
+            for e in batch.events
+        ]
+        segments = project(batch.events, batch.personal)
+        reply_rows = [_reply_row(r) for r in batch.replies]
+        with self._writer.begin() as conn:
+            if event_rows:
+                _claim(conn, batch.hall, batch.expected_seq, event_rows)
+                write_segments(conn, batch.hall, segments)
+            upsert(conn, t.replies, reply_rows, update_columns=())
+
+    def read_events(self, hall: str, after_seq: int, limit: int = 10_000) -> list[SequencedEvent]:
+        events = t.events
+        query = (
+            sa.select(events.c.seq, events.c.at, events.c.data)
+            .where(events.c.hall == hall, events.c.seq > after_seq)
+            .order_by(events.c.seq)
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [SequencedEvent(hall, seq, at, event_from_payload(data)) for seq, at, data in rows]
+
+    def load_hall(self, hall: str) -> LoadedHall | None:
+        with self.engine.connect() as conn:
+            state, seq = self._newest_snapshot(conn, hall)
+            query = (
+                sa.select(t.events.c.seq, t.events.c.data)
+                .where(t.events.c.hall == hall, t.events.c.seq > seq)
+                .order_by(t.events.c.seq)
+                .execution_options(yield_per=LOAD_CHUNK)
+            )
+            replayed = 0
+            for row_seq, data in conn.execute(query):
+                if row_seq != seq + 1:
+                    raise StorageError(f"hall {hall!r}: event {seq + 1} is missing")
+                event = event_from_payload(data)
+                if state is None:
+                    state = _first_state(hall, event)
+                state = apply(state, event)
+                seq, replayed = row_seq, replayed + 1
+        if state is None:
+            return None
+        if replayed >= SNAPSHOT_AFTER_REPLAY:
+            self._snapshot_quietly(hall, seq, state)
+        return LoadedHall(state, seq)
+
+    def _snapshot_quietly(self, hall: str, seq: int, state: HallState) -> None:
+        """After a long replay (no snapshot yet, or an unreadable one), save one so that the
+        next restart is quick. A failure here costs only that: the load itself succeeded."""
+        try:
+            self.save_snapshot(hall, seq, state)
+        except sa.exc.SQLAlchemyError as error:
+            log.warning("hall=%s could not save a snapshot at seq %d: %s", hall, seq, error)
+
+    def _newest_snapshot(self, conn: Connection, hall: str) -> tuple[HallState | None, int]:
+        snapshots = t.snapshots
+        row = conn.execute(
+            sa.select(snapshots.c.seq, snapshots.c.data)
+            .where(snapshots.c.hall == hall)
+            .order_by(snapshots.c.seq.desc())
+            .limit(1)
+        ).first()
+        if row is None:
+            return None, 0
+        try:
+            return state_from_payload(row.data), int(row.seq)
+        except (KeyError, TypeError, ValueError, ConfigError) as error:
+            log.warning("hall=%s snapshot %d unreadable (%s): replaying", hall, row.seq, error)
+            return None, 0
+
+    def save_snapshot(self, hall: str, seq: int, state: HallState) -> None:
+        row = {"hall": hall, "seq": seq, "at": datetime.now(UTC), "data": state_to_payload(state)}
+        snapshots = t.snapshots
+        with self._writer.begin() as conn:
+            upsert(conn, snapshots, [row])
+            older = (
+                sa.select(snapshots.c.seq)
+                .where(snapshots.c.hall == hall)
+                .order_by(snapshots.c.seq.desc())
+                .offset(SNAPSHOTS_KEPT)
+            )
+            stale = list(conn.scalars(older))
+            if stale:
+                conn.execute(
+                    sa.delete(snapshots).where(snapshots.c.hall == hall, snapshots.c.seq.in_(stale))
+                )
+
+    # --- replies ----------------------------------------------------------------------------
+
+    def find_reply(self, scope: str, key: str, since: datetime) -> Reply | None:
+        replies = t.replies
+        query = sa.select(replies.c.reply).where(
+            replies.c.scope == scope, replies.c.key == key, replies.c.at >= since
+        )
+        with self.engine.connect() as conn:
+            stored = conn.scalar(query)
+        if stored is None:
+            return None
+        return Reply(bool(stored["ok"]), stored["body"])
+
+    def prune(self, before: datetime) -> None:
+        with self._writer.begin() as conn:
+            conn.execute(sa.delete(t.replies).where(t.replies.c.at < before))
+
+    # --- devices and staff ------------------------------------------------------------------
+
+    def add_device(self, record: DeviceRecord) -> None:
+        row = {
+            "id": record.id,
+            "hall": record.hall,
+            "kind": record.kind,
+            "window": record.window,
+            "name": record.name,
+            "token_hash": record.token_hash,
+            "created_at": record.created_at,
+        }
+        try:
+            with self._writer.begin() as conn:
+                conn.execute(sa.insert(t.devices), [row])
+        except sa.exc.IntegrityError as error:
+            raise DuplicateRecord(f"device {record.id!r} or its token exists already") from error
+
+    def device_by_token_hash(self, token_hash: str) -> DeviceRecord | None:
+        rows = self._devices(t.devices.c.token_hash == token_hash)
+        return rows[0] if rows else None
+
+    def devices(self, hall: str) -> list[DeviceRecord]:
+        return self._devices(t.devices.c.hall == hall)
+
+    def _devices(self, where: sa.ColumnElement[bool]) -> list[DeviceRecord]:
+        devices = t.devices
+        query = sa.select(devices).where(where).order_by(devices.c.created_at, devices.c.id)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [DeviceRecord(**row._mapping) for row in rows]
+
+    def remove_device(self, device_id: str) -> bool:
+        with self._writer.begin() as conn:
+            result = conn.execute(sa.delete(t.devices).where(t.devices.c.id == device_id))
+        return bool(result.rowcount)
+
+    def add_staff(self, record: StaffRecord) -> None:
+        row = {
+            "hall": record.hall,
+            "number": record.number,
+            "display_name": record.display_name,
+            "role": record.role,
+            "password_hash": record.password_hash,
+            "photo": record.photo,
+        }
+        with self._writer.begin() as conn:
+            upsert(conn, t.staff, [row])
+
+    def staff(self, hall: str, number: str) -> StaffRecord | None:
+        rows = self._staff(hall, number)
+        return rows[0] if rows else None
+
+    def staff_members(self, hall: str) -> list[StaffRecord]:
+        return self._staff(hall, None)
+
+    def _staff(self, hall: str, number: str | None) -> list[StaffRecord]:
+        staff = t.staff
+        query = sa.select(staff).where(staff.c.hall == hall).order_by(staff.c.number)
+        if number is not None:
+            query = query.where(staff.c.number == number)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [StaffRecord(**row._mapping) for row in rows]
+
+    def remove_staff(self, hall: str, number: str) -> bool:
+        staff = t.staff
+        with self._writer.begin() as conn:
+            result = conn.execute(
+                sa.delete(staff).where(staff.c.hall == hall, staff.c.number == number)
+            )
+        return bool(result.rowcount)
+
+    # --- read models ------------------------------------------------------------------------
+
+    def ticket(self, hall: str, ticket_id: str) -> TicketRecord | None:
+        tickets = t.tickets
+        return self._ticket((tickets.c.hall == hall) & (tickets.c.id == ticket_id))
+
+    def ticket_by_track(self, track: str) -> TicketRecord | None:
+        if not track:
+            return None
+        return self._ticket(t.tickets.c.track == track)
+
+    def _ticket(self, where: sa.ColumnElement[bool]) -> TicketRecord | None:
+        query = sa.select(*(t.tickets.c[name] for name in _TICKET_FIELDS)).where(where)
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        if row is None:
+            return None
+        values = dict(row._mapping)
+        values["track"] = values["track"] or ""
+        return TicketRecord(**values)
+
+    def appointment(self, hall: str, code: str) -> AppointmentRecord | None:
+        appointments = t.appointments
+        query = sa.select(*(appointments.c[name] for name in _APPOINTMENT_FIELDS)).where(
+            appointments.c.hall == hall, appointments.c.code == code
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return None if row is None else AppointmentRecord(**row._mapping)
+
+
+_TICKET_FIELDS = tuple(TicketRecord.__dataclass_fields__)
+_APPOINTMENT_FIELDS = tuple(AppointmentRecord.__dataclass_fields__)
+
+
+def _check_batch(batch: Batch) -> None:
+    for offset, stored in enumerate(batch.events, start=1):
+        if stored.hall != batch.hall or stored.seq != batch.expected_seq + offset:
+            raise ValueError(
+                f"batch for hall {batch.hall!r} after seq {batch.expected_seq}: event "
+                f"{offset} is ({stored.hall!r}, {stored.seq}), not consecutive"
+            )
+
+
+def _claim(
+    conn: Connection, hall: str, expected_seq: int, rows: Sequence[Mapping[str, Any]]
+) -> None:
+    """Insert the events at expected_seq + 1...; the unique (hall, seq) key makes this fail
+    for every writer but one. The head check first turns the common case into a cheap refusal
+    (and catches a caller that is ahead of the database)."""
+    events = t.events
+    head = conn.scalar(sa.select(sa.func.max(events.c.seq)).where(events.c.hall == hall)) or 0
+    if head > expected_seq:
+        raise ConcurrencyConflict(f"hall {hall!r} is at seq {head}, not {expected_seq}")
+    if head < expected_seq:
+        raise SequenceGap(f"hall {hall!r} is at seq {head}: cannot append after {expected_seq}")
+    try:
+        conn.execute(sa.insert(events), list(rows))
+    except sa.exc.IntegrityError as error:
+        raise ConcurrencyConflict(f"hall {hall!r}: seq {expected_seq + 1} is taken") from error
+    if expected_seq == 0:
+        upsert(conn, t.halls, [{"id": hall, "created_at": rows[0]["at"]}], update_columns=())
+
+
+def _first_state(hall: str, event: Any) -> HallState:
+    if not isinstance(event, HallConfigured):
+        raise StorageError(f"hall {hall!r}: the first event is {event.name}, not hall.configured")
+    return initial_state(event.config)
+
+
+def _reply_row(remembered: IdempotentReply) -> dict[str, Any]:
+    return {
+        "scope": remembered.scope,
+        "key": remembered.key,
+        "reply": {"ok": remembered.reply.ok, "body": dict(remembered.reply.body)},
+        "at": remembered.at,
+    }

@@ -1,0 +1,118 @@
+"""Every row of PROTOCOL's permission table, over real websocket connections."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.support.device import Device
+from tests.support.server import ServerProcess, add_staff, create_hall, mint
+
+pytestmark = pytest.mark.anyio
+
+ARGS: dict[str, dict[str, Any]] = {
+    "issue_ticket": {"service": "social"},
+    "check_in": {"booking_code": "00000000"},
+    "reactivate": {"number": "A999"},
+    "sign_in": {"window": "1", "staff": "1001", "password": "secret1"},
+    "sign_out": {"window": "1"},
+    "open_window": {"window": "1"},
+    "close_window": {"window": "1"},
+    "pause": {"window": "1", "reason": "午休"},
+    "resume": {"window": "1"},
+    "call_next": {"window": "1"},
+    "call": {"window": "1", "ticket": "nope"},
+    "recall": {"window": "1"},
+    "start": {"window": "1"},
+    "finish": {"window": "1"},
+    "no_show": {"window": "1"},
+    "transfer": {"window": "1", "to_queue": "B"},
+    "park": {"window": "1"},
+    "unpark": {"window": "1"},
+    "rate": {"ticket": "nope", "score": 5},
+    "broadcast": {"text": "请保管好随身物品"},
+}
+CLERK = {
+    "sign_in",
+    "sign_out",
+    "pause",
+    "resume",
+    "call_next",
+    "call",
+    "recall",
+    "start",
+    "finish",
+    "no_show",
+    "transfer",
+    "park",
+    "unpark",
+}
+ALLOWED: dict[str, set[str]] = {
+    "kiosk": {"issue_ticket", "check_in", "reactivate"},
+    "clerk": CLERK,
+    "call_screen": set(),
+    "window_screen": set(),
+    "rating_pad": {"rate"},
+    "tablet": CLERK | {"issue_ticket", "open_window", "close_window", "broadcast"},
+}
+WINDOW_KINDS = {"clerk", "window_screen", "rating_pad"}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    workdir = tmp_path_factory.mktemp("permissions")
+    process = ServerProcess(f"sqlite:///{workdir / 'hall.db'}", workdir)
+    process.start()
+    yield process
+    process.stop()
+
+
+@pytest.mark.parametrize("kind", sorted(ALLOWED))
+async def test_permission_table_row(server: ServerProcess, kind: str) -> None:
+    hall = f"p{uuid.uuid4().hex[:8]}"
+    create_hall(server, hall)
+    add_staff(server, hall, "1001", "王晓丽")
+    window = "1" if kind in WINDOW_KINDS else None
+    device, _ = await Device.connect(server.ws_url, mint(server, hall, kind, window))
+    for name, args in ARGS.items():
+        reply = await device.command(name, args)
+        code = None if reply["ok"] else reply["error"]["code"]
+        if name in ALLOWED[kind]:
+            assert code != "forbidden", (kind, name, reply)
+        else:
+            assert code == "forbidden", (kind, name, reply)
+    if kind == "clerk":  # a clerk's window is its own: another window is forbidden
+        for name in sorted(CLERK):
+            reply = await device.command(name, {**ARGS[name], "window": "2"})
+            assert reply["error"]["code"] == "forbidden", (name, reply)
+    await device.close()
+
+
+async def test_tablet_acts_for_any_window(server: ServerProcess) -> None:
+    hall = f"p{uuid.uuid4().hex[:8]}"
+    create_hall(server, hall)
+    tablet, _ = await Device.connect(server.ws_url, mint(server, hall, "tablet"))
+    for window in ("1", "2", "3"):
+        assert (await tablet.ok("open_window", {"window": window}))["window"]["status"] == "idle"
+    await tablet.ok("issue_ticket", {"service": "tax", "priority": "green"})
+    called = await tablet.ok("call_next", {"window": "3"})
+    assert called["ticket"]["number"] == "B001" and called["ticket"]["priority"] == "green"
+    await tablet.close()
+
+
+async def test_rating_pad_rates_only_its_own_window(server: ServerProcess) -> None:
+    hall = f"p{uuid.uuid4().hex[:8]}"
+    create_hall(server, hall)
+    tablet, _ = await Device.connect(server.ws_url, mint(server, hall, "tablet"))
+    pad2, _ = await Device.connect(server.ws_url, mint(server, hall, "rating_pad", "2"))
+    await tablet.ok("open_window", {"window": "1"})
+    issued = await tablet.ok("issue_ticket", {"service": "social"})
+    await tablet.ok("call_next", {"window": "1"})
+    await tablet.ok("finish", {"window": "1"})
+    reply = await pad2.command("rate", {"ticket": issued["ticket"]["id"], "score": 4})
+    assert reply["error"]["code"] == "not_your_window"
+    await tablet.close()
+    await pad2.close()

@@ -1,0 +1,169 @@
+"""A real `hall serve` process on a free port, for tests that talk to the server over the wire."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ADMIN_TOKEN = "test-admin-token"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+class ServerProcess:
+    def __init__(
+        self, database_url: str, workdir: Path, *extra: str, bus_url: str = "memory://"
+    ) -> None:
+        self.database_url = database_url
+        self.workdir = workdir
+        self.extra = extra
+        self.bus_url = bus_url
+        self.port = free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log_path = workdir / f"server-{self.port}.log"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/ws"
+
+    def start(self, timeout: float = 20.0) -> None:
+        env = {**os.environ, "HALL_ADMIN_TOKEN": ADMIN_TOKEN}
+        command = [
+            sys.executable,
+            "-m",
+            "hall",
+            "serve",
+            "--port",
+            str(self.port),
+            "--database",
+            self.database_url,
+            "--bus",
+            self.bus_url,
+            "--log-level",
+            "warning",
+            *self.extra,
+        ]
+        with self.log_path.open("ab") as log:  # the child keeps its own copy of the file
+            self.process = subprocess.Popen(
+                command, cwd=self.workdir, env=env, stdout=log, stderr=log
+            )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited early:\n{self.log()}")
+            try:
+                if httpx.get(f"{self.url}/readyz", timeout=1.0).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.05)  # polling for readiness, not hiding a race
+        raise RuntimeError(f"server not ready in {timeout}s:\n{self.log()}")
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def kill(self) -> None:
+        """kill -9: no shutdown, no flush."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def admin(self) -> httpx.Client:
+        return httpx.Client(
+            base_url=self.url, headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}, timeout=10.0
+        )
+
+
+@contextmanager
+def running_server(database_url: str, workdir: Path, *extra: str) -> Iterator[ServerProcess]:
+    server = ServerProcess(database_url, workdir, *extra)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def small_hall(hall: str, windows: int = 3, **rules: Any) -> dict[str, Any]:
+    """A hall document: queues A (综合受理) and B (税务), services, `windows` integrated windows."""
+    return {
+        "id": hall,
+        "name": "测试政务服务中心",
+        "timezone": "Asia/Shanghai",
+        "queues": [
+            {"id": "A", "name": "综合受理", "prefix": "A", "service_minutes": 6},
+            {"id": "B", "name": "税务", "prefix": "B", "service_minutes": 8},
+        ],
+        "services": [
+            {"id": "social", "name": "社保医保", "queue": "A"},
+            {"id": "tax", "name": "税务申报", "queue": "B"},
+            {"id": "newborn", "name": "新生儿出生一件事", "steps": ["A", "B"]},
+        ],
+        "windows": [
+            {"id": str(i), "name": f"{i}号窗口", "queues": {"A": 1.0, "B": 1.0}}
+            for i in range(1, windows + 1)
+        ],
+        "rules": {"open_time": "00:00", "close_time": "24:00", **rules},
+    }
+
+
+def create_hall(server: ServerProcess, hall: str, **kwargs: Any) -> dict[str, Any]:
+    document = small_hall(hall, **kwargs)
+    with server.admin() as client:
+        response = client.put(f"/api/halls/{hall}", json=document)
+        assert response.status_code in (200, 201), response.text
+    return document
+
+
+def mint(server: ServerProcess, hall: str, kind: str, window: str | None = None) -> str:
+    with server.admin() as client:
+        body: dict[str, Any] = {"kind": kind}
+        if window is not None:
+            body["window"] = window
+        response = client.post(f"/api/halls/{hall}/devices", json=body)
+        assert response.status_code == 201, response.text
+        token: str = response.json()["token"]
+        return token
+
+
+def add_staff(
+    server: ServerProcess, hall: str, number: str, name: str, password: str = "secret1"
+) -> None:
+    with server.admin() as client:
+        response = client.post(
+            f"/api/halls/{hall}/staff",
+            json={"number": number, "name": name, "password": password, "role": "clerk"},
+        )
+        assert response.status_code == 201, response.text
+
+
+def dumps(message: dict[str, Any]) -> str:
+    return json.dumps(message, ensure_ascii=False)
