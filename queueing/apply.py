@@ -44,14 +44,20 @@ def replay(state: HallState, events: list[ev.Event]) -> HallState:
     return state
 
 
+def _copy(mapping: Mapping[K, V]) -> dict[K, V]:
+    # dict.copy() clones the table at once even after a few deletions, where dict(d) re-inserts
+    # every key; the tickets in play are copied on every ticket event.
+    return mapping.copy() if type(mapping) is dict else dict(mapping)
+
+
 def _set(mapping: Mapping[K, V], key: K, value: V) -> dict[K, V]:
-    copy = dict(mapping)
+    copy = _copy(mapping)
     copy[key] = value
     return copy
 
 
 def _drop(mapping: Mapping[K, V], key: K) -> dict[K, V]:
-    copy = dict(mapping)
+    copy = _copy(mapping)
     copy.pop(key, None)
     return copy
 
@@ -97,8 +103,10 @@ def _put(
         if name not in lines:
             lines[name] = dict(getattr(state, name))
         line = lines[name].get(key, ())
-        at = len(line) if position is None else min(position, len(line))
-        lines[name][key] = line[:at] + (ticket.id,) + line[at:]
+        if position is None or position >= len(line):
+            lines[name][key] = (*line, ticket.id)
+        else:
+            lines[name][key] = line[:position] + (ticket.id,) + line[position:]
     return replace(state, **lines, **changes)
 
 

@@ -61,13 +61,25 @@ def decide(state: HallState, command: cmd.Command, now: datetime) -> Events:
 
 def service_day(config: HallConfig, t: float) -> str:
     """The hall's local date (YYYY-MM-DD) at epoch time `t`."""
-    return _local_date(config.timezone, t)
+    day = _minute_date(config.timezone, t // 60)
+    return day if day is not None else _local_date(config.timezone, t)
 
 
-@lru_cache(maxsize=64)
 def _local_date(timezone: str, t: float) -> str:
-    # Cached: one moment often serves several commands (a clerk finishes, calls and starts).
     return datetime.fromtimestamp(t, ZoneInfo(timezone)).date().isoformat()
+
+
+@lru_cache(maxsize=256)
+def _minute_date(timezone: str, minute: float) -> str | None:
+    """The local date throughout a whole UTC minute, or None if it changes within the minute.
+
+    Every command asks for its service day and a busy hall takes many commands a minute, so the
+    date is worked out once a minute. The minute's end is included: a time just before it may
+    round up to it (datetime keeps microseconds). Dates never go back and forth within a minute.
+    """
+    start = minute * 60
+    day = _local_date(timezone, start)
+    return day if _local_date(timezone, start + 60) == day else None
 
 
 def local_time(config: HallConfig, t: float) -> datetime:

@@ -56,9 +56,10 @@ def choose_next(
         return Choice(directed[1], False)
     ordered = _ordered_profile(profile) if rules.routing == "strict" else profile
     # Read each line's head once: the rules below look at them several times.
-    fronts: list[tuple[float, Head | None, Head | None]] = []
+    priority_head, head = lines.priority_head, lines.head
+    fronts: _Fronts = []
     for queue, weight in ordered.items():
-        fronts.append((weight, lines.priority_head(queue), lines.head(queue)))
+        fronts.append((weight, priority_head(queue), head(queue)))
     overdue = _overdue(fronts, now, rules.max_wait_minutes * 60.0)
     if overdue is not None:
         return overdue

@@ -67,6 +67,7 @@ class QueueResult:
 
     `service_level` is the share of `tickets` called within the hall's service target;
     tickets never called (`unserved`) count as missing it. Without tickets the figures are None.
+    `green_*` describe the green-channel tickets among them.
     """
 
     tickets: int
@@ -76,6 +77,8 @@ class QueueResult:
     p50_wait_s: float | None
     p90_wait_s: float | None
     service_level: float | None
+    green_tickets: int = 0
+    green_mean_wait_s: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,23 +218,41 @@ class _QueueTally:
     no_shows: int = 0
     unserved: int = 0
     waits: list[float] = field(default_factory=list)
+    green_tickets: int = 0
+    green_waits: list[float] = field(default_factory=list)
 
     def result(self, target_s: float) -> QueueResult:
-        if not self.tickets:
-            return QueueResult(0, 0, 0, None, None, None, None)
-        within = sum(1 for w in self.waits if w <= target_s)
+        green = _mean(self.green_waits)
         if not self.waits:
-            return QueueResult(self.tickets, self.no_shows, self.unserved, None, None, None, 0.0)
+            level = 0.0 if self.tickets else None
+            return QueueResult(
+                self.tickets,
+                self.no_shows,
+                self.unserved,
+                None,
+                None,
+                None,
+                level,
+                self.green_tickets,
+                green,
+            )
         ordered = sorted(self.waits)
+        within = sum(1 for w in ordered if w <= target_s)
         return QueueResult(
             self.tickets,
             self.no_shows,
             self.unserved,
-            sum(ordered) / len(ordered),
+            _mean(ordered),
             percentile(ordered, 0.5),
             percentile(ordered, 0.9),
             within / self.tickets,
+            self.green_tickets,
+            green,
         )
+
+
+def _mean(values: Sequence[float]) -> float | None:
+    return sum(values) / len(values) if values else None
 
 
 @dataclass(slots=True)
@@ -332,6 +353,7 @@ class _Run:
         self.tickets[issued.ticket.id] = _Ticket(arrival, counted, eta)
         if counted:
             self.queues[arrival.queue].tickets += 1
+            self.queues[arrival.queue].green_tickets += arrival.priority == GREEN
         self._wake(arrival.queue, t)
 
     def _wake(self, queue: str, t: float) -> None:
@@ -381,7 +403,10 @@ class _Run:
         ticket = self.tickets[called.id]
         if ticket.counted and called.called_at is not None:
             wait = called.called_at - called.waiting_since
-            self.queues[called.queue].waits.append(wait)
+            tally = self.queues[called.queue]
+            tally.waits.append(wait)
+            if called.priority == GREEN:
+                tally.green_waits.append(wait)
             if ticket.eta is not None and called.step == 0:
                 self.eta_errors.append(abs(ticket.eta - wait))
         return ticket
@@ -420,6 +445,6 @@ class _Run:
                 w: WindowResult(t.served, t.busy_s, t.busy_s / open_s if open_s else 0.0)
                 for w, t in self.windows.items()
             },
-            eta_mae_s=(sum(self.eta_errors) / len(self.eta_errors) if self.eta_errors else None),
+            eta_mae_s=_mean(self.eta_errors),
             eta_samples=len(self.eta_errors),
         )
