@@ -26,6 +26,7 @@ from displays.interface import (
     Reply,
     SequencedEvent,
 )
+from displays.kinds import TRACKER
 from displays.permissions import Forbidden, authorize, receives
 from displays.protocol import (
     CommandMessage,
@@ -60,7 +61,9 @@ class Gateway:
         max_message: int = 64 * 1024,
         send_queue: int = 1_000,
         on_connect: Callable[[DeviceIdentity, int], None] | None = None,
+        progress_interval: float = 2.0,
     ) -> None:
+        self.progress_interval = progress_interval
         self.service = service
         self.directory = directory
         self.ping_interval = ping_interval
@@ -141,6 +144,7 @@ class Session:
         self.last_seq = 0
         self.close_code: int | None = None
         self._pump: asyncio.Task[None] | None = None
+        self._progress: asyncio.Task[None] | None = None
         self._last_progress: tuple[Any, ...] | None = None
 
     @property
@@ -149,18 +153,18 @@ class Session:
 
     async def run(self, resume: int | None) -> None:
         writer = asyncio.create_task(self._write())
+        if self.identity.kind == TRACKER:
+            self._progress = asyncio.create_task(self._follow_progress())
         try:
             await self._welcome(resume)
             await self._read()
         except WebSocketDisconnect:
             pass
         finally:
-            if self._pump is not None:
-                self._pump.cancel()
-            writer.cancel()
-            await asyncio.gather(writer, return_exceptions=True)
-            if self._pump is not None:
-                await asyncio.gather(self._pump, return_exceptions=True)
+            tasks = [t for t in (writer, self._pump, self._progress) if t is not None]
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
             if self.close_code is not None:
                 with contextlib.suppress(Exception):
                     await self.websocket.close(self.close_code)
@@ -172,7 +176,7 @@ class Session:
             self._pump.cancel()
             await asyncio.gather(self._pump, return_exceptions=True)
         service = self.gateway.service
-        subscription = service.subscribe(self.hall)
+        subscription = service.subscribe(self.hall, self._receives)
         view = service.view(self.hall)
         device = {
             "id": self.identity.id,
@@ -203,14 +207,24 @@ class Session:
         # The subscription ended: this device fell behind. It must resume.
         self._drop(CLOSE_RESUME)
 
+    def _receives(self, event: SequencedEvent) -> bool:
+        identity = self.identity
+        return receives(identity.kind, identity.window, identity.ticket, event)
+
     def _deliver(self, event: SequencedEvent) -> None:
         if event.seq <= self.last_seq:
             return
         self.last_seq = event.seq
-        identity = self.identity
-        if receives(identity.kind, identity.window, identity.ticket, event):
+        if self._receives(event):
             self._send_text(self.gateway.rendered(event))
-        if identity.kind == "tracker" and identity.ticket is not None:
+            if self.identity.kind == TRACKER:
+                self._send_progress()
+
+    async def _follow_progress(self) -> None:
+        """A tracker's position moves with everyone else's tickets: send it when it changed,
+        at most every `progress_interval` seconds (its own ticket's events go at once)."""
+        while True:
+            await asyncio.sleep(self.gateway.progress_interval)
             self._send_progress()
 
     def _send_progress(self) -> None:

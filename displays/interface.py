@@ -5,7 +5,7 @@ The engine in `hall/engine.py` implements `HallService`; the gateway and pages u
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -68,8 +68,10 @@ class HallService(Protocol):
     async def events_after(self, hall: str, seq: int) -> list[SequencedEvent] | None:
         """The events after `seq`, or None when they are no longer kept (send a snapshot)."""
 
-    def subscribe(self, hall: str) -> Subscription:
-        """Live events committed from now on."""
+    def subscribe(
+        self, hall: str, accept: Callable[[SequencedEvent], bool] | None = None
+    ) -> Subscription:
+        """Live events committed from now on; only those `accept` takes, when given."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,6 +47,9 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+Accept = Callable[[SequencedEvent], bool]
+
+
 class UnknownHall(KeyError):
     """No hall with that id on this server."""
 
@@ -54,13 +57,14 @@ class UnknownHall(KeyError):
 class _Subscription:
     """One subscriber's bounded queue. Overflow ends it: the subscriber must resume."""
 
-    def __init__(self, runner: HallRunner) -> None:
+    def __init__(self, runner: HallRunner, accept: Accept | None = None) -> None:
         self._runner = runner
+        self._accept = accept
         self._queue: asyncio.Queue[SequencedEvent | None] = asyncio.Queue(SUBSCRIBER_QUEUE)
         self.lagged = False
 
     def push(self, event: SequencedEvent) -> None:
-        if self.lagged:
+        if self.lagged or (self._accept is not None and not self._accept(event)):
             return
         try:
             self._queue.put_nowait(event)
@@ -118,6 +122,7 @@ class HallRunner:
         self._estimate_seq = -1
         self._estimate_clock = 0.0
         self._task: asyncio.Task[None] | None = None
+        self._lock = asyncio.Lock()
 
     # --- reading --------------------------------------------------------------------------
 
@@ -160,17 +165,13 @@ class HallRunner:
                         item.future.set_exception(error)
 
     async def _process(self, batch: list[_Pending]) -> None:
-        since = self.engine.clock() - REPLY_TTL
-        known = await asyncio.to_thread(self._known_replies, batch, since)
-        while True:
-            outcome = self._decide_batch(batch, known)
-            try:
-                await asyncio.to_thread(self.engine.store.append, outcome.batch)
-            except ConcurrencyConflict:
-                await self.catch_up()
-                continue
-            break
-        self._commit(outcome)
+        async with self._lock:
+            while True:
+                outcome = await asyncio.to_thread(self._write_batch, batch)
+                if outcome is not None:
+                    break
+                await self._catch_up()
+            self._commit(outcome)
         for item, reply in zip(batch, outcome.replies, strict=True):
             if not item.future.done():
                 item.future.set_result(reply)
@@ -182,6 +183,17 @@ class HallRunner:
                 self.engine.store.save_snapshot, self.hall, self.seq, self.state
             )
             self.snapshot_seq = self.seq
+
+    def _write_batch(self, batch: list[_Pending]) -> _Outcome | None:
+        """In a worker thread: look up earlier replies, decide, commit. None on a conflict.
+        The state read here is immutable and changes only on the loop, under `_lock`."""
+        since = self.engine.clock() - REPLY_TTL
+        outcome = self._decide_batch(batch, self._known_replies(batch, since))
+        try:
+            self.engine.store.append(outcome.batch)
+        except ConcurrencyConflict:
+            return None
+        return outcome
 
     def _known_replies(
         self, batch: list[_Pending], since: datetime
@@ -238,6 +250,10 @@ class HallRunner:
 
     async def catch_up(self) -> None:
         """Apply what other processes committed after our seq."""
+        async with self._lock:
+            await self._catch_up()
+
+    async def _catch_up(self) -> None:
         newer = await asyncio.to_thread(self.engine.store.read_events, self.hall, self.seq)
         for stored in newer:
             if stored.seq != self.seq + 1:
@@ -259,8 +275,8 @@ class HallRunner:
             duration_ms,
         )
 
-    def subscribe(self) -> _Subscription:
-        subscription = _Subscription(self)
+    def subscribe(self, accept: Accept | None = None) -> _Subscription:
+        subscription = _Subscription(self, accept)
         self.subscribers.add(subscription)
         return subscription
 
@@ -387,8 +403,8 @@ class Engine:
     async def events_after(self, hall: str, seq: int) -> list[SequencedEvent] | None:
         return await self.runner(hall).events_after(seq)
 
-    def subscribe(self, hall: str) -> _Subscription:
-        return self.runner(hall).subscribe()
+    def subscribe(self, hall: str, accept: Accept | None = None) -> _Subscription:
+        return self.runner(hall).subscribe(accept)
 
     # --- halls ----------------------------------------------------------------------------
 
