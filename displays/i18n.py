@@ -174,6 +174,150 @@ TABLE: Mapping[str, Mapping[str, str]] = {
         ZH: "暂时无法办理，请咨询工作人员",
         EN: "Not possible now; please ask the staff",
     },
+    # errors the pages meet on the way (no reply from the server)
+    "error.timeout": {
+        ZH: "网络繁忙，请稍后重试",
+        EN: "The network is slow; please try again shortly",
+    },
+    "error.offline": {
+        ZH: "网络连接已断开，请稍后再试",
+        EN: "The connection is lost; please try again shortly",
+    },
+    # --- pages: shared -------------------------------------------------------------------------
+    "lang.name": {ZH: "中文", EN: "English"},
+    "lang.switch": {ZH: "切换语言", EN: "Change language"},
+    "conn.connecting": {ZH: "正在连接服务器…", EN: "Connecting to the server…"},
+    "conn.offline": {
+        ZH: "网络连接已断开，正在自动重新连接…",
+        EN: "Connection lost, reconnecting automatically…",
+    },
+    "conn.unpaired": {
+        ZH: "本设备尚未配对或已停用，请联系管理员",
+        EN: "This device is not paired or was revoked; please contact the administrator",
+    },
+    "conn.wrong_kind": {
+        ZH: "此设备码不能用于本页面，请联系管理员",
+        EN: "This device token is not for this page; please contact the administrator",
+    },
+    "common.back": {ZH: "返回", EN: "Back"},
+    "common.back_in": {ZH: "返回（{seconds}秒）", EN: "Back ({seconds} s)"},
+    "common.done_in": {ZH: "完成（{seconds}秒）", EN: "Done ({seconds} s)"},
+    "common.cancel": {ZH: "取消", EN: "Cancel"},
+    "common.ok": {ZH: "确定", EN: "OK"},
+    "common.loading": {ZH: "加载中…", EN: "Loading…"},
+    "ticket.your_number": {ZH: "您的号码", EN: "Your number"},
+    # --- pages: ticket machine (取号机) --------------------------------------------------------
+    "kiosk.title": {ZH: "自助取号", EN: "Take a ticket"},
+    "kiosk.choose_service": {ZH: "请选择办理事项", EN: "Please choose a service"},
+    "kiosk.category.other": {ZH: "其他事项", EN: "Other services"},
+    "kiosk.waiting": {ZH: "等候 {count} 人", EN: "{count} waiting"},
+    "kiosk.eta": {ZH: "约 {minutes} 分钟", EN: "about {minutes} min"},
+    "kiosk.no_services": {ZH: "暂无可取号事项", EN: "No services are offered now"},
+    "kiosk.green": {ZH: "绿色通道", EN: "Green channel"},
+    "kiosk.green_hint": {
+        ZH: "老年人、残疾人、孕妇、军人优先办理",
+        EN: "Priority for seniors, people with disabilities, pregnant women and soldiers",
+    },
+    "kiosk.green_choose": {ZH: "请选择优先办理类别", EN: "Please choose your category"},
+    "kiosk.green_active": {
+        ZH: "绿色通道（{category}）：请选择办理事项",
+        EN: "Green channel ({category}): please choose a service",
+    },
+    "kiosk.check_in": {ZH: "预约签到", EN: "Appointment check-in"},
+    "kiosk.check_in_hint": {
+        ZH: "已在网上预约？输入预约码取号",
+        EN: "Booked online? Enter your code",
+    },
+    "kiosk.check_in_prompt": {
+        ZH: "请输入 {digits} 位预约码",
+        EN: "Please enter your {digits}-digit booking code",
+    },
+    "kiosk.keypad.clear": {ZH: "清空", EN: "Clear"},
+    "kiosk.keypad.delete": {ZH: "删除", EN: "Delete"},
+    "kiosk.keypad.submit": {ZH: "签到取号", EN: "Check in"},
+    "kiosk.issuing": {ZH: "正在出号，请稍候…", EN: "Issuing your ticket…"},
+    "kiosk.ticket_title": {ZH: "取号成功", EN: "Here is your ticket"},
+    "kiosk.print": {ZH: "打印凭条", EN: "Print ticket"},
+    "kiosk.take_ticket": {
+        ZH: "请取走凭条，留意叫号屏幕",
+        EN: "Please take your ticket and watch the call screen",
+    },
+    "kiosk.error_title": {ZH: "暂时无法取号", EN: "No ticket could be issued"},
+    # --- pages: phone tracker -----------------------------------------------------------------
+    "tracker.title": {ZH: "排队进度", EN: "Your place in line"},
+    "tracker.called_title": {ZH: "轮到您了！", EN: "It is your turn!"},
+    "tracker.go_to": {ZH: "请到{window}办理", EN: "Please go to {window}"},
+    "tracker.serving": {ZH: "正在{window}办理", EN: "Being served at {window}"},
+    "tracker.finished": {
+        ZH: "已办结，感谢您的耐心等候",
+        EN: "All done. Thank you for waiting",
+    },
+    "tracker.missed": {
+        ZH: "您已过号，请到取号机重新激活",
+        EN: "You missed your call; please reactivate your ticket at a ticket machine",
+    },
+    "tracker.parked": {
+        ZH: "容缺受理中，材料补齐后请到窗口继续办理",
+        EN: "On hold: bring the missing documents to the window to continue",
+    },
+    "tracker.cancelled": {ZH: "该号码已取消", EN: "This ticket was cancelled"},
+    "tracker.gone": {
+        ZH: "该号码已办结或已失效",
+        EN: "This ticket is done or no longer valid",
+    },
+    "tracker.invalid": {
+        ZH: "链接无效或号码已过期",
+        EN: "This link is invalid or the ticket has expired",
+    },
+    "tracker.alerts_on": {
+        ZH: "开启到号提醒（声音和振动）",
+        EN: "Turn on call alerts (sound, vibration)",
+    },
+    "tracker.alerts_enabled": {ZH: "到号提醒已开启", EN: "Call alerts are on"},
+    "tracker.keep_open": {
+        ZH: "请保持本页面打开，叫到您的号码时会响铃提醒",
+        EN: "Keep this page open; it rings when your number is called",
+    },
+    # --- pages: booking (网上预约) ------------------------------------------------------------
+    "book.title": {ZH: "网上预约", EN: "Book an appointment"},
+    "book.step_service": {ZH: "1. 选择办理事项", EN: "1. Choose a service"},
+    "book.step_slot": {ZH: "2. 选择日期和时段", EN: "2. Choose a date and time"},
+    "book.step_contact": {ZH: "3. 填写预约人信息", EN: "3. Your details"},
+    "book.no_bookable": {ZH: "暂无可预约事项", EN: "No service takes appointments"},
+    "book.no_slots": {ZH: "该日暂无可预约时段", EN: "No free time on that day"},
+    "book.free": {ZH: "余 {count}", EN: "{count} left"},
+    "book.full": {ZH: "已约满", EN: "Full"},
+    "book.today": {ZH: "今天", EN: "Today"},
+    "book.name": {ZH: "姓名", EN: "Name"},
+    "book.phone": {ZH: "手机号码", EN: "Mobile phone number"},
+    "book.invalid_name": {ZH: "请填写姓名", EN: "Please enter your name"},
+    "book.invalid_phone": {ZH: "请填写正确的手机号码", EN: "Please enter a valid phone number"},
+    "book.choose_slot": {ZH: "请先选择时段", EN: "Please choose a time first"},
+    "book.privacy": {
+        ZH: "姓名和手机号仅用于本次预约，不会显示在大厅屏幕上",
+        EN: "Your name and phone number are used for this appointment only and never shown "
+        "on the hall's screens",
+    },
+    "book.submit": {ZH: "提交预约", EN: "Book"},
+    "book.submitting": {ZH: "正在提交…", EN: "Sending…"},
+    "book.booked_title": {ZH: "预约成功", EN: "Your appointment is booked"},
+    "book.code": {ZH: "预约码", EN: "Booking code"},
+    "book.slot": {ZH: "预约时段：{date} {time}", EN: "Time: {date} {time}"},
+    "book.code_hint": {
+        ZH: "请记下预约码。到达大厅后，在取号机点“预约签到”并输入预约码取号",
+        EN: "Keep this code. At the hall, tap “Appointment check-in” on a ticket machine "
+        "and enter it",
+    },
+    "book.another": {ZH: "再预约一个", EN: "Book another"},
+    "book.manage_title": {ZH: "查询或取消预约", EN: "Look up or cancel an appointment"},
+    "book.lookup": {ZH: "查询", EN: "Look up"},
+    "book.cancel": {ZH: "取消该预约", EN: "Cancel this appointment"},
+    "book.cancelled": {ZH: "预约已取消", EN: "The appointment is cancelled"},
+    "book.person": {ZH: "预约人：{name}，{phone}", EN: "Booked by {name}, {phone}"},
+    "book.state.booked": {ZH: "已预约", EN: "Booked"},
+    "book.state.checked_in": {ZH: "已签到", EN: "Checked in"},
+    "book.state.no_show": {ZH: "已过期未签到", EN: "Missed"},
+    "book.state.cancelled": {ZH: "已取消", EN: "Cancelled"},
 }
 
 

@@ -31,8 +31,8 @@ from hall.errors import ApiError, status_for
 from hall.storage.base import DeviceRecord, StaffRecord, Store
 from queueing import commands as cmd
 from queueing.config import config_document, parse_config
-from queueing.errors import ConfigError
 from queueing.decide import slot_starts
+from queueing.errors import ConfigError
 from queueing.model import slot_key
 
 _PHONE = re.compile(r"^\+?[0-9 -]{6,20}$")

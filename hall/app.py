@@ -8,6 +8,7 @@ import contextlib
 import json
 import logging
 import os
+import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,7 +27,7 @@ from hall import api
 from hall.auth import admin_token_from_env
 from hall.bus import open_bus
 from hall.directory import StoreDirectory
-from hall.engine import Engine, utc_now
+from hall.engine import REPLY_TTL, Engine, utc_now
 from hall.errors import ApiError
 from hall.openapi import openapi_document
 from hall.storage import open_store
@@ -36,6 +37,7 @@ from queueing.errors import ConfigError
 log = logging.getLogger("hall.app")
 
 TICK_SECONDS = 10.0
+PRUNE_SECONDS = 3600.0
 
 
 @dataclass
@@ -127,10 +129,15 @@ def create_app(settings: Settings) -> Starlette:
 
 
 async def _tick(engine: Engine, seconds: float) -> None:
+    """Let time pass in every hall, and forget command replies older than 24 hours."""
+    last_prune = 0.0
     while True:
         await asyncio.sleep(seconds)
         try:
             await engine.tick()
+            if time.monotonic() - last_prune > PRUNE_SECONDS:
+                last_prune = time.monotonic()
+                await asyncio.to_thread(engine.store.prune, engine.clock() - REPLY_TTL)
         except Exception:  # a failed tick is logged; the next one tries again
             log.exception("tick failed")
 

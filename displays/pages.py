@@ -1,0 +1,255 @@
+"""The device pages: HTML for the ticket machine, phone tracker and booking page, their static
+files, the translation table for scripts, and QR codes of this server's own links.
+
+Every page extends `templates/base.html` and loads one ES module from `static/` (which imports
+the shared client `static/hall.js`). Nothing is fetched from outside the server: halls' screens
+have no internet, and the content security policy sent with every page enforces it.
+`page_routes()` is what the app mounts; a new page is a `Page` (template, script, title) and a
+route that renders it.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import segno
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from displays import i18n
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "media-src 'self' data:",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
+"""Pages load and connect to this server only; inline scripts never run (JSON data blocks are
+not scripts)."""
+
+_NOSNIFF = {"X-Content-Type-Options": "nosniff"}
+
+PAGE_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "Referrer-Policy": "no-referrer",  # tracker links carry a secret in their path
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-cache",
+}
+
+QR_MAX_TEXT = 40
+"""Plain texts (booking codes, ticket numbers) up to this many characters get a QR code."""
+
+_QR_TEXT = re.compile(rf"^[\w-]{{1,{QR_MAX_TEXT}}}$")
+_QR_PATHS = (re.compile(r"^/t/[A-Za-z0-9_-]{8,100}$"), re.compile(r"^/book/[A-Za-z0-9_-]{1,32}$"))
+_HALL_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+_TRACK = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One device page: its template, its script module, its title (an i18n key), and the
+    settings its script reads (`page` names it; path parameters are added per request)."""
+
+    name: str
+    template: str
+    script: str
+    title: str
+    settings: Mapping[str, Any] = field(default_factory=dict)
+
+
+KIOSK_PAGE = Page(
+    "kiosk",
+    "kiosk.html",
+    "kiosk.js",
+    "kiosk.title",
+    {"kinds": ["kiosk", "tablet"], "persistLanguage": False, "ticketSeconds": 30},
+)
+TRACKER_PAGE = Page("tracker", "tracker.html", "tracker.js", "tracker.title")
+BOOKING_PAGE = Page("book", "book.html", "book.js", "book.title")
+
+
+# --- templates and the translation table -----------------------------------------------------
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("displays", "templates"),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals["t"] = i18n.t
+    env.globals["static"] = static_url
+    return env
+
+
+def static_url(name: str) -> str:
+    return f"/static/{name}"
+
+
+def translations(lang: str) -> dict[str, str]:
+    """Every entry of the table in one language (zh-CN where an entry lacks it)."""
+    return {key: i18n.t(key, lang) for key in i18n.TABLE}
+
+
+def translation_bundle() -> dict[str, Any]:
+    """What pages embed for their scripts: the whole table, in every language."""
+    return {
+        "default": i18n.DEFAULT_LANGUAGE,
+        "languages": list(i18n.LANGUAGES),
+        "strings": {lang: translations(lang) for lang in i18n.LANGUAGES},
+    }
+
+
+def json_block(data: Any) -> Markup:
+    """JSON safe to place inside `<script type="application/json">`: no `<`, `>` or `&`."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(char, escape)
+    return Markup(text)
+
+
+class PageRenderer:
+    """Renders pages; the translation bundle is serialised once."""
+
+    def __init__(self) -> None:
+        self.env = _environment()
+        self.i18n_json = json_block(translation_bundle())
+
+    def render(self, page: Page, **params: str) -> HTMLResponse:
+        settings = {"page": page.name, **page.settings, **params}
+        html = self.env.get_template(page.template).render(
+            page=page,
+            lang=i18n.DEFAULT_LANGUAGE,
+            i18n_json=self.i18n_json,
+            settings_json=json_block(settings),
+            **params,
+        )
+        return HTMLResponse(html, headers=PAGE_HEADERS)
+
+
+# --- QR codes --------------------------------------------------------------------------------
+
+
+def qr_allowed(data: str, host: str) -> bool:
+    """Only this server's own tracker and booking links (`host` is the request's Host) and
+    short plain texts: the endpoint must not make QR codes that send people elsewhere."""
+    if _QR_TEXT.match(data):
+        return True
+    try:
+        url = urlsplit(data)
+    except ValueError:
+        return False
+    return (
+        url.scheme in ("http", "https")
+        and url.netloc.lower() == host.lower()
+        and not url.query
+        and not url.fragment
+        and any(path.match(url.path) for path in _QR_PATHS)
+    )
+
+
+def qr_svg(data: str) -> bytes:
+    """A scalable black-on-white QR code (medium error correction, quiet zone of 4)."""
+    code = segno.make(data, error="m", micro=False)
+    out = io.BytesIO()
+    code.save(
+        out,
+        kind="svg",
+        scale=1,
+        border=4,
+        dark="#000",
+        light="#fff",
+        omitsize=True,
+        xmldecl=False,
+        svgclass=None,
+        lineclass=None,
+    )
+    return out.getvalue()
+
+
+# --- static files ----------------------------------------------------------------------------
+
+
+class PackageStaticFiles(StaticFiles):
+    """The package's static files; browsers revalidate them (ETag) so an upgrade shows at once."""
+
+    def file_response(self, *args: Any, **kwargs: Any) -> Response:
+        response = super().file_response(*args, **kwargs)
+        response.headers["Cache-Control"] = "no-cache"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+# --- routes ----------------------------------------------------------------------------------
+
+
+def _error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"ok": False, "error": {"code": code, "message": message}}, status)
+
+
+def page_routes() -> list[BaseRoute]:
+    """The page routes, `/qr.svg`, `/i18n/{lang}.json` and the static files under `/static`."""
+    renderer = PageRenderer()
+
+    async def kiosk(request: Request) -> Response:
+        return renderer.render(KIOSK_PAGE)
+
+    async def tracker(request: Request) -> Response:
+        track = request.path_params["track"]
+        if not _TRACK.match(track):
+            return _error(404, "not_found", "no such tracker link")
+        return renderer.render(TRACKER_PAGE, track=track)
+
+    async def booking(request: Request) -> Response:
+        hall = request.path_params["hall"]
+        if not _HALL_ID.match(hall):
+            return _error(404, "unknown_hall", f"no hall {hall!r}")
+        return renderer.render(BOOKING_PAGE, hall=hall)
+
+    async def translation_table(request: Request) -> Response:
+        lang = request.path_params["lang"]
+        if lang not in i18n.LANGUAGES:
+            return _error(404, "not_found", f"languages: {', '.join(i18n.LANGUAGES)}")
+        return JSONResponse(translations(lang), headers={"Cache-Control": "no-cache"})
+
+    async def qr(request: Request) -> Response:
+        data = request.query_params.get("data", "")
+        if not qr_allowed(data, request.headers.get("host", "")):
+            return _error(
+                400,
+                "bad_request",
+                "data: this server's tracker or booking link, "
+                f"or a text of 1 to {QR_MAX_TEXT} letters and digits",
+            )
+        return Response(
+            qr_svg(data),
+            media_type="image/svg+xml",
+            headers={"Cache-Control": "private, max-age=86400", **_NOSNIFF},
+        )
+
+    return [
+        Route("/kiosk", kiosk, methods=["GET"]),
+        Route("/t/{track}", tracker, methods=["GET"]),
+        Route("/book/{hall}", booking, methods=["GET"]),
+        Route("/i18n/{lang}.json", translation_table, methods=["GET"]),
+        Route("/qr.svg", qr, methods=["GET"]),
+        Mount("/static", app=PackageStaticFiles(packages=[("displays", "static")]), name="static"),
+    ]
