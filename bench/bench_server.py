@@ -51,8 +51,16 @@ async def throughput(server: ServerProcess, hall: str, seconds: float, clients: 
         while time.perf_counter() < deadline:
             n += 1
             started = time.perf_counter()
-            await ws.send(json.dumps({"type": "command", "id": f"b{n}", "name": "issue_ticket",
-                                      "args": {"service": "social"}}))
+            await ws.send(
+                json.dumps(
+                    {
+                        "type": "command",
+                        "id": f"b{n}",
+                        "name": "issue_ticket",
+                        "args": {"service": "social"},
+                    }
+                )
+            )
             while True:
                 message = json.loads(await ws.recv())
                 if message.get("type") == "reply":
@@ -64,16 +72,30 @@ async def throughput(server: ServerProcess, hall: str, seconds: float, clients: 
     await asyncio.gather(*(run(ws) for ws in sockets))
     elapsed = time.perf_counter() - started
     latencies.sort()
-    print(f"throughput: {done / elapsed:.0f} durable commands/s over {elapsed:.1f}s with "
-          f"{clients} clients; reply p50 {1000 * latencies[len(latencies) // 2]:.1f} ms, "
-          f"p99 {1000 * latencies[int(len(latencies) * 0.99)]:.1f} ms")
+    print(
+        f"throughput: {done / elapsed:.0f} durable commands/s over {elapsed:.1f}s with "
+        f"{clients} clients; reply p50 {1000 * latencies[len(latencies) // 2]:.1f} ms, "
+        f"p99 {1000 * latencies[int(len(latencies) * 0.99)]:.1f} ms"
+    )
     for ws in sockets:
         await ws.close()
 
 
-async def fanout(server: ServerProcess, hall: str, screens: int, rate: float, seconds: float) -> None:
+async def fanout(
+    server: ServerProcess, hall: str, screens: int, others: int, rate: float, seconds: float
+) -> None:
     token = mint(server, hall, "call_screen")
     sockets = await asyncio.gather(*(_hello(server.ws_url, token) for _ in range(screens)))
+    window_tokens = [mint(server, hall, "window_screen", str(w)) for w in range(1, 11)]
+    idle: list[ClientConnection] = []
+    for start in range(0, others, 250):
+        idle += await asyncio.gather(
+            *(
+                _hello(server.ws_url, window_tokens[i % 10])
+                for i in range(start, min(others, start + 250))
+            )
+        )
+    drains = [asyncio.create_task(_drain(ws)) for ws in idle]
     kiosk = await _hello(server.ws_url, mint(server, hall, "kiosk"))
     sent: dict[str, float] = {}
     latencies: list[float] = []
@@ -95,19 +117,30 @@ async def fanout(server: ServerProcess, hall: str, screens: int, rate: float, se
         due = start + i / rate
         await asyncio.sleep(max(0.0, due - time.perf_counter()))
         sent[f"A{i + 1:03d}"] = time.perf_counter()
-        await kiosk.send(json.dumps({"type": "command", "id": f"f{i}", "name": "issue_ticket",
-                                     "args": {"service": "social"}}))
+        await kiosk.send(
+            json.dumps(
+                {
+                    "type": "command",
+                    "id": f"f{i}",
+                    "name": "issue_ticket",
+                    "args": {"service": "social"},
+                }
+            )
+        )
     expected = count * screens
     deadline = time.perf_counter() + 30
     while len(latencies) < expected and time.perf_counter() < deadline:
         await asyncio.sleep(0.1)
-    for task in (*listeners, replies):
+    for task in (*listeners, replies, *drains):
         task.cancel()
     latencies.sort()
-    print(f"fanout: {screens} screens, {rate:.0f} commands/s for {seconds:.0f}s: "
-          f"{len(latencies)}/{expected} deliveries; latency p50 {1000 * latencies[len(latencies) // 2]:.1f} ms, "
-          f"p99 {1000 * latencies[int(len(latencies) * 0.99)]:.1f} ms, "
-          f"max {1000 * latencies[-1]:.1f} ms")
+    print(
+        f"fanout: {screens} call screens + {others} window screens connected, "
+        f"{rate:.0f} commands/s for {seconds:.0f}s: "
+        f"{len(latencies)}/{expected} deliveries; latency p50 {1000 * latencies[len(latencies) // 2]:.1f} ms, "
+        f"p99 {1000 * latencies[int(len(latencies) * 0.99)]:.1f} ms, "
+        f"max {1000 * latencies[-1]:.1f} ms"
+    )
 
 
 async def _drain(ws: ClientConnection) -> None:
@@ -119,11 +152,15 @@ async def connections(server: ServerProcess, hall: str, count: int) -> None:
     token = mint(server, hall, "call_screen")
     sockets: list[ClientConnection] = []
     for start in range(0, count, 500):
-        sockets += await asyncio.gather(*(_hello(server.ws_url, token) for _ in range(min(500, count - start))))
+        sockets += await asyncio.gather(
+            *(_hello(server.ws_url, token) for _ in range(min(500, count - start)))
+        )
     assert server.process is not None
     status = Path(f"/proc/{server.process.pid}/status").read_text()
     rss = next(line for line in status.splitlines() if line.startswith("VmRSS"))
-    print(f"connections: {len(sockets)} open device connections; server {rss.split(':')[1].strip()}")
+    print(
+        f"connections: {len(sockets)} open device connections; server {rss.split(':')[1].strip()}"
+    )
     await asyncio.gather(*(ws.close() for ws in sockets))
 
 
@@ -133,7 +170,8 @@ def main() -> None:
     parser.add_argument("--database")
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--clients", type=int, default=64)
-    parser.add_argument("--screens", type=int, default=2000)
+    parser.add_argument("--screens", type=int, default=20, help="call screens (every event)")
+    parser.add_argument("--others", type=int, default=1980, help="window screens (their window)")
     parser.add_argument("--rate", type=float, default=200.0)
     parser.add_argument("--count", type=int, default=10_000)
     args = parser.parse_args()
@@ -150,7 +188,9 @@ def main() -> None:
                 print(f"database: {database.split('@')[-1].split('/')[0] or 'sqlite'}")
                 asyncio.run(throughput(server, hall, args.seconds, args.clients))
             elif args.what == "fanout":
-                asyncio.run(fanout(server, hall, args.screens, args.rate, args.seconds))
+                asyncio.run(
+                    fanout(server, hall, args.screens, args.others, args.rate, args.seconds)
+                )
             else:
                 asyncio.run(connections(server, hall, args.count))
         finally:
