@@ -135,6 +135,11 @@ class Store(Protocol):
 
     def find_reply(self, scope: str, key: str, since: datetime) -> Reply | None: ...
 
+    def find_replies(
+        self, keys: Sequence[tuple[str, str]], since: datetime
+    ) -> dict[tuple[str, str], Reply]:
+        """The remembered replies among (scope, key) pairs, in one round trip."""
+
     def prune(self, before: datetime) -> None:
         """Forget replies older than `before`."""
 

@@ -1,13 +1,15 @@
 """Write projected read-model rows (`readmodels.Segment`) in the caller's transaction.
 
 Rows that may already exist are upserted (`INSERT ... ON CONFLICT`, which SQLite and PostgreSQL
-both speak), so a read model can never make an append fail. Updates of many rows with the same
-columns go out as one executemany.
+both speak), so a hall reconfigured or a booking code used again never makes an append fail.
+Updates of many rows with the same columns go out as one executemany, and each statement shape
+is built once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -65,15 +67,21 @@ def upsert(
         return
     key = [c.name for c in table.primary_key.columns]
     columns = [c for c in rows[0] if c not in key] if update_columns is None else update_columns
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    statement: Any = dialect.insert(table)
-    if columns:
-        statement = statement.on_conflict_do_update(
-            index_elements=key, set_={c: statement.excluded[c] for c in columns}
-        )
-    else:
-        statement = statement.on_conflict_do_nothing(index_elements=key)
+    statement = _upsert_statement(conn.dialect.name, table, tuple(columns))
     conn.execute(statement, list(rows))
+
+
+@cache
+def _upsert_statement(dialect_name: str, table: sa.Table, columns: tuple[str, ...]) -> Any:
+    """Statements are built once per shape: building one costs more than running it."""
+    key = [c.name for c in table.primary_key.columns]
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    statement: Any = dialect.insert(table)
+    if not columns:
+        return statement.on_conflict_do_nothing(index_elements=key)
+    return statement.on_conflict_do_update(
+        index_elements=key, set_={c: statement.excluded[c] for c in columns}
+    )
 
 
 def _update_tickets(conn: Connection, hall: str, updates: dict[str, Update]) -> None:
@@ -84,19 +92,8 @@ def _update_tickets(conn: Connection, hall: str, updates: dict[str, Update]) -> 
         params.update({f"b_{c}": v for c, v in update.set.items()})
         params.update({f"b_add_{c}": v for c, v in update.add.items()})
         groups.setdefault(shape, []).append(params)
-    table = t.tickets
     for (sets, adds), params_list in groups.items():
-        values: dict[str, Any] = {c: sa.bindparam(f"b_{c}") for c in sets}
-        for column in adds:
-            values[column] = sa.func.coalesce(table.c[column], 0.0) + sa.bindparam(
-                f"b_add_{column}", type_=sa.Float()
-            )
-        statement = (
-            sa.update(table)
-            .where(table.c.hall == sa.bindparam("b_hall"), table.c.id == sa.bindparam("b_key"))
-            .values(values)
-        )
-        conn.execute(statement, params_list)
+        conn.execute(_update_statement(t.tickets, "id", sets, adds), params_list)
 
 
 def _update_rows(
@@ -108,12 +105,25 @@ def _update_rows(
         params.update({f"b_{c}": v for c, v in columns.items()})
         groups.setdefault(tuple(sorted(columns)), []).append(params)
     for shape, params_list in groups.items():
-        statement = (
-            sa.update(table)
-            .where(table.c.hall == sa.bindparam("b_hall"), table.c[key] == sa.bindparam("b_key"))
-            .values({c: sa.bindparam(f"b_{c}") for c in shape})
+        conn.execute(_update_statement(table, key, shape, ()), params_list)
+
+
+@cache
+def _update_statement(
+    table: sa.Table, key: str, sets: tuple[str, ...], adds: tuple[str, ...]
+) -> sa.Update:
+    """UPDATE one row by (hall, key): set `sets` to `b_<column>`, add `b_add_<column>` to
+    `adds` (a NULL counts as 0)."""
+    values: dict[str, Any] = {c: sa.bindparam(f"b_{c}") for c in sets}
+    for column in adds:
+        values[column] = sa.func.coalesce(table.c[column], 0.0) + sa.bindparam(
+            f"b_add_{column}", type_=sa.Float()
         )
-        conn.execute(statement, params_list)
+    return (
+        sa.update(table)
+        .where(table.c.hall == sa.bindparam("b_hall"), table.c[key] == sa.bindparam("b_key"))
+        .values(values)
+    )
 
 
 def _session(conn: Connection, hall: str, change: SessionChange) -> None:

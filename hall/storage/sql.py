@@ -179,15 +179,25 @@ class SqlStore:
     # --- replies ----------------------------------------------------------------------------
 
     def find_reply(self, scope: str, key: str, since: datetime) -> Reply | None:
-        replies = t.replies
-        query = sa.select(replies.c.reply).where(
-            replies.c.scope == scope, replies.c.key == key, replies.c.at >= since
-        )
         with self.engine.connect() as conn:
-            stored = conn.scalar(query)
+            stored = conn.scalar(_FIND_REPLY, {"scope": scope, "key": key, "since": since})
         if stored is None:
             return None
         return Reply(bool(stored["ok"]), stored["body"])
+
+    def find_replies(
+        self, keys: Sequence[tuple[str, str]], since: datetime
+    ) -> dict[tuple[str, str], Reply]:
+        if not keys:
+            return {}
+        replies = t.replies
+        query = sa.select(replies.c.scope, replies.c.key, replies.c.reply).where(
+            sa.tuple_(replies.c.scope, replies.c.key).in_(list(set(keys))),
+            replies.c.at >= since,
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return {(s, k): Reply(bool(r["ok"]), r["body"]) for s, k, r in rows}
 
     def prune(self, before: datetime) -> None:
         with self._writer.begin() as conn:
@@ -297,6 +307,14 @@ class SqlStore:
         return None if row is None else AppointmentRecord(**row._mapping)
 
 
+# Hot statements, built once.
+_HEAD = sa.select(sa.func.max(t.events.c.seq)).where(t.events.c.hall == sa.bindparam("hall"))
+_INSERT_EVENTS = sa.insert(t.events)
+_FIND_REPLY = sa.select(t.replies.c.reply).where(
+    t.replies.c.scope == sa.bindparam("scope"),
+    t.replies.c.key == sa.bindparam("key"),
+    t.replies.c.at >= sa.bindparam("since"),
+)
 _TICKET_FIELDS = tuple(TicketRecord.__dataclass_fields__)
 _APPOINTMENT_FIELDS = tuple(AppointmentRecord.__dataclass_fields__)
 
@@ -316,14 +334,13 @@ def _claim(
     """Insert the events at expected_seq + 1...; the unique (hall, seq) key makes this fail
     for every writer but one. The head check first turns the common case into a cheap refusal
     (and catches a caller that is ahead of the database)."""
-    events = t.events
-    head = conn.scalar(sa.select(sa.func.max(events.c.seq)).where(events.c.hall == hall)) or 0
+    head = conn.scalar(_HEAD, {"hall": hall}) or 0
     if head > expected_seq:
         raise ConcurrencyConflict(f"hall {hall!r} is at seq {head}, not {expected_seq}")
     if head < expected_seq:
         raise SequenceGap(f"hall {hall!r} is at seq {head}: cannot append after {expected_seq}")
     try:
-        conn.execute(sa.insert(events), list(rows))
+        conn.execute(_INSERT_EVENTS, list(rows))
     except sa.exc.IntegrityError as error:
         raise ConcurrencyConflict(f"hall {hall!r}: seq {expected_seq + 1} is taken") from error
     if expected_seq == 0:

@@ -17,7 +17,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from displays.interface import Reply
-from hall.storage import SqlStore, open_store
+from hall.storage import SqlStore, open_store, sql
 from hall.storage import tables as t
 from hall.storage.base import (
     Batch,
@@ -33,10 +33,11 @@ from hall.storage.readmodels import window_row
 from hall.storage.schema import current_revision, head_revision
 from queueing import commands as cmd
 from queueing.apply import apply
+from queueing.config import parse_config
 from queueing.events import DayStarted, HallBroadcast, TicketIssued
 from queueing.model import CALLED, FINISHED, WAITING, HallState, initial_state
 from tests.hall.storage_scenarios import Driver, busy_days
-from tests.queueing.conftest import local
+from tests.queueing.conftest import hall_document, local
 
 StoreFactory = Callable[[], SqlStore]
 READ_MODELS = (
@@ -158,14 +159,30 @@ def test_an_unreadable_snapshot_falls_back_to_replaying_the_events(store: SqlSto
     assert (loaded.seq, loaded.state) == (driver.seq, driver.state)
 
 
+def test_a_long_replay_leaves_a_snapshot_for_the_next_restart(
+    store: SqlStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    driver = busy_days("long", commands=100)
+    commit_all(store, driver)
+    monkeypatch.setattr(sql, "SNAPSHOT_AFTER_REPLAY", driver.seq // 2)
+    assert _snapshot_seqs(store) == []
+    first = store.load_hall("long")
+    assert _snapshot_seqs(store) == [driver.seq]
+    assert first == store.load_hall("long")
+    assert first is not None and first.state == driver.state
+
+
+def _snapshot_seqs(store: SqlStore) -> list[int]:
+    with store.engine.connect() as conn:
+        return list(conn.scalars(sa.select(t.snapshots.c.seq).order_by(t.snapshots.c.seq)))
+
+
 def test_only_the_newest_snapshots_are_kept(store: SqlStore) -> None:
     driver = Driver("few")
     commit_all(store, driver)
     for seq in (1, 2, 3, 4):
         store.save_snapshot("few", seq, driver.state)
-    with store.engine.connect() as conn:
-        kept = list(conn.scalars(sa.select(t.snapshots.c.seq).order_by(t.snapshots.c.seq)))
-    assert kept == [3, 4]
+    assert _snapshot_seqs(store) == [3, 4]
 
 
 def _state_at(driver: Driver, seq: int) -> HallState:
@@ -294,10 +311,28 @@ def test_staff_sessions_end_at_sign_out_and_at_the_day_close(store: SqlStore) ->
     assert today is not None and today.state == WAITING and today.day == hall.state.day
 
 
+def test_reconfiguring_a_hall_renames_adds_and_removes_windows(store: SqlStore) -> None:
+    hall = Driver("reconf")
+    hall.do(cmd.SignIn("1", "s1", "One"))
+    document = hall_document(id="reconf")
+    document["windows"] = [
+        {"id": "1", "name": "综合窗口一", "queues": {"A": 1.0, "C": 0.5}},
+        {"id": "2", "name": "2号窗口", "queues": {"A": 1.0}},
+        {"id": "9", "name": "9号窗口", "queues": {"B": 1.0}},
+    ]
+    hall.do(cmd.Configure(parse_config(document)))
+    commit_all(store, hall, sizes=[3])
+
+    assert {w["id"]: w for w in rows(store, t.windows, "reconf")} == {
+        wid: {"hall": "reconf", **window_row(w)} for wid, w in hall.state.windows.items()
+    }
+    assert one(store, t.windows, "reconf", id="1")["clerk"] == "s1"  # still signed in
+
+
 def test_read_models_match_the_hall_however_the_events_were_batched(
     new_store: StoreFactory,
 ) -> None:
-    driver = busy_days("busy", commands=500)
+    driver = busy_days("busy", commands=400)
     one_by_one, grouped = new_store(), new_store()
     commit_all(one_by_one, driver)
     commit_all(grouped, driver, sizes=[5, 1, 17, 2, 60])
