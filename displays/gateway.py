@@ -48,6 +48,7 @@ CLOSE_UNAUTHORIZED = 4401
 CLOSE_SLOW = 4408
 CLOSE_RESUME = 4409
 RENDER_CACHE = 10_000
+MAX_IN_FLIGHT = 64  # commands of one connection awaiting their commit
 
 
 class Gateway:
@@ -145,6 +146,8 @@ class Session:
         self.close_code: int | None = None
         self._pump: asyncio.Task[None] | None = None
         self._progress: asyncio.Task[None] | None = None
+        self._commands: set[asyncio.Task[None]] = set()
+        self._in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
         self._last_progress: tuple[Any, ...] | None = None
 
     @property
@@ -162,6 +165,7 @@ class Session:
             pass
         finally:
             tasks = [t for t in (writer, self._pump, self._progress) if t is not None]
+            tasks += self._commands
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
@@ -296,11 +300,21 @@ class Session:
         elif isinstance(message, Hello):
             await self._welcome(message.resume)
         elif isinstance(message, CommandMessage):
-            self._send(
-                {"type": "reply", "id": message.id, **(await self._command(message)).as_dict()}
-            )
+            # Commands are queued in arrival order and answered as they commit, so a busy
+            # kiosk's next command never waits for the previous reply.
+            await self._in_flight.acquire()
+            task = asyncio.create_task(self._answer(message))
+            self._commands.add(task)
+            task.add_done_callback(self._commands.discard)
         elif not isinstance(message, Pong):
             self._error("bad_request", "type: unexpected message")
+
+    async def _answer(self, message: CommandMessage) -> None:
+        try:
+            reply = await self._command(message)
+            self._send({"type": "reply", "id": message.id, **reply.as_dict()})
+        finally:
+            self._in_flight.release()
 
     async def _command(self, message: CommandMessage) -> Reply:
         identity = self.identity

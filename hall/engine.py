@@ -198,12 +198,8 @@ class HallRunner:
     def _known_replies(
         self, batch: list[_Pending], since: datetime
     ) -> dict[tuple[str, str], Reply]:
-        known: dict[tuple[str, str], Reply] = {}
-        for item in batch:
-            reply = self.engine.store.find_reply(item.scope, item.key, since)
-            if reply is not None:
-                known[(item.scope, item.key)] = reply
-        return known
+        keys = [(item.scope, item.key) for item in batch if item.scope]
+        return self.engine.store.find_replies(keys, since)
 
     def _decide_batch(self, batch: list[_Pending], known: dict[tuple[str, str], Reply]) -> _Outcome:
         now = max(self.engine.clock(), self.last_at)

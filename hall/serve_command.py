@@ -58,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         ws_max_size=WS_MAX_SIZE,
+        ws_per_message_deflate=False,  # compressing tiny JSON frames costs more than it saves
         log_level=args.log_level,
         access_log=False,
     )
