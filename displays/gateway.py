@@ -62,6 +62,7 @@ class Gateway:
         max_message: int = 64 * 1024,
         send_queue: int = 1_000,
         on_connect: Callable[[DeviceIdentity, int], None] | None = None,
+        on_drop: Callable[[], None] | None = None,
         progress_interval: float = 2.0,
     ) -> None:
         self.progress_interval = progress_interval
@@ -72,8 +73,16 @@ class Gateway:
         self.max_message = max_message
         self.send_queue = send_queue
         self.on_connect = on_connect
+        self.on_drop = on_drop
         self.sessions: set[Session] = set()
         self._rendered: OrderedDict[tuple[str, int], str] = OrderedDict()
+
+    def push(self, hall: str, kind: str, message: dict[str, Any]) -> None:
+        """Send one message (e.g. live metrics) to every connected device of a kind in a hall."""
+        text = json.dumps(message, ensure_ascii=False)
+        for session in list(self.sessions):
+            if session.hall == hall and session.identity.kind == kind:
+                session.send_text(text)
 
     def rendered(self, event: SequencedEvent) -> str:
         """The event's protocol frame, rendered once for every device that receives it."""
@@ -220,7 +229,7 @@ class Session:
             return
         self.last_seq = event.seq
         if self._receives(event):
-            self._send_text(self.gateway.rendered(event))
+            self.send_text(self.gateway.rendered(event))
             if self.identity.kind == TRACKER:
                 self._send_progress()
 
@@ -243,9 +252,9 @@ class Session:
     # --- writing --------------------------------------------------------------------------
 
     def _send(self, message: dict[str, Any]) -> None:
-        self._send_text(json.dumps(message, ensure_ascii=False))
+        self.send_text(json.dumps(message, ensure_ascii=False))
 
-    def _send_text(self, text: str) -> None:
+    def send_text(self, text: str) -> None:
         if self.close_code is not None:
             return
         try:
@@ -260,6 +269,8 @@ class Session:
             log.info(
                 "device=%s kind=%s dropped code=%d", self.identity.id, self.identity.kind, code
             )
+            if self.gateway.on_drop is not None:
+                self.gateway.on_drop()
             with contextlib.suppress(Exception):
                 asyncio.get_running_loop().create_task(self.websocket.close(code))
 

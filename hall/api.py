@@ -28,6 +28,7 @@ from hall.auth import citizen_key, new_booking_code, new_token, same_secret, tok
 from hall.directory import StoreDirectory
 from hall.engine import Engine
 from hall.errors import ApiError, status_for
+from hall.monitoring import MetricsHub
 from hall.storage.base import DeviceRecord, StaffRecord, Store
 from queueing import commands as cmd
 from queueing.config import config_document, parse_config
@@ -45,6 +46,7 @@ class Server:
     directory: StoreDirectory
     admin_token: str
     citizen_secret: str
+    metrics: MetricsHub
 
 
 def server_of(request: Request) -> Server:
@@ -141,6 +143,13 @@ async def _sign_in(request: Request, hall: str, command: SignInRequest) -> cmd.S
     if staff is None:
         raise ApiError("unauthorized", "staff number or password is wrong")
     return cmd.SignIn(command.window, staff.number, staff.display_name)
+
+
+async def get_metrics(request: Request) -> JSONResponse:
+    hall = request.path_params["hall"]
+    require_hall(request, hall)
+    await caller(request, hall)
+    return JSONResponse(server_of(request).metrics.body(hall))
 
 
 async def get_snapshot(request: Request) -> JSONResponse:
@@ -505,6 +514,7 @@ def routes() -> list[Route]:
         Route("/api/halls/{hall}", put_hall, methods=["PUT"]),
         Route("/api/halls/{hall}", get_hall, methods=["GET"]),
         Route("/api/halls/{hall}/snapshot", get_snapshot),
+        Route("/api/halls/{hall}/metrics", get_metrics),
         Route("/api/halls/{hall}/commands/{name}", post_command, methods=["POST"]),
         Route("/api/halls/{hall}/devices", post_device, methods=["POST"]),
         Route("/api/halls/{hall}/devices", get_devices, methods=["GET"]),

@@ -29,8 +29,10 @@ from hall.bus import open_bus
 from hall.directory import StoreDirectory
 from hall.engine import REPLY_TTL, Engine, utc_now
 from hall.errors import ApiError
+from hall.monitoring import MetricsHub
 from hall.openapi import openapi_document
 from hall.storage import open_store
+from metrics.prometheus import CONTENT_TYPE, exposition
 from queueing.config import HallConfig, parse_config
 from queueing.errors import ConfigError
 
@@ -89,9 +91,13 @@ def create_app(settings: Settings) -> Starlette:
             if generated:
                 print(f"hall: admin token (shown once): {token}", flush=True)
         directory = StoreDirectory(store, engine)
-        server = api.Server(engine, store, directory, token, settings.citizen_secret)
+        hub = MetricsHub(engine)
+        engine.monitor = hub
+        gateway = Gateway(engine, directory, on_connect=hub.connected, on_drop=hub.dropped)
+        hub.gateway = gateway
+        server = api.Server(engine, store, directory, token, settings.citizen_secret, hub)
         app.state.server = server
-        app.state.gateway = Gateway(engine, directory)
+        app.state.gateway = gateway
         for path in settings.hall_files:
             config = load_hall_file(path)
             await engine.configure(config)
@@ -99,12 +105,16 @@ def create_app(settings: Settings) -> Starlette:
             result = settings.on_ready(server)
             if asyncio.iscoroutine(result):
                 await result
-        ticker = asyncio.create_task(_tick(engine, settings.tick_seconds))
+        tasks = [
+            asyncio.create_task(_tick(engine, settings.tick_seconds)),
+            asyncio.create_task(hub.run()),
+        ]
         try:
             yield
         finally:
-            ticker.cancel()
-            await asyncio.gather(ticker, return_exceptions=True)
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
             await engine.stop()
             await bus.disconnect()
             await asyncio.to_thread(store.close)
@@ -115,10 +125,15 @@ def create_app(settings: Settings) -> Starlette:
     async def openapi(request: Request) -> Response:
         return JSONResponse(openapi_document())
 
+    async def prometheus(request: Request) -> Response:
+        registry = app.state.server.metrics.exporter.registry
+        return Response(exposition(registry), media_type=CONTENT_TYPE)
+
     app = Starlette(
         routes=[
             *api.routes(),
             Route("/openapi.json", openapi),
+            Route("/metrics", prometheus),
             WebSocketRoute("/ws", websocket),
             *page_routes(),
         ],

@@ -18,6 +18,7 @@ from collections import deque
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
 from displays.interface import HallView, Reply, SequencedEvent
 from displays.results import render_result
@@ -48,6 +49,22 @@ def utc_now() -> datetime:
 
 
 Accept = Callable[[SequencedEvent], bool]
+
+
+class Monitor(Protocol):
+    """Sees every committed event (local: committed by this process) and every reply."""
+
+    def event(self, event: SequencedEvent, local: bool) -> None: ...
+
+    def command(self, hall: str, name: str, outcome: str, seconds: float) -> None: ...
+
+
+class _NoMonitor:
+    def event(self, event: SequencedEvent, local: bool) -> None:
+        pass
+
+    def command(self, hall: str, name: str, outcome: str, seconds: float) -> None:
+        pass
 
 
 class UnknownHall(KeyError):
@@ -237,12 +254,13 @@ class HallRunner:
     def _commit(self, outcome: _Outcome) -> None:
         self.state, self.seq, self.last_at = outcome.state, outcome.seq, outcome.now
         for event in outcome.events:
-            self._publish(event)
+            self._publish(event, local=True)
 
-    def _publish(self, event: SequencedEvent) -> None:
+    def _publish(self, event: SequencedEvent, *, local: bool) -> None:
         self.recent.append(event)
         for subscriber in list(self.subscribers):
             subscriber.push(event)
+        self.engine.monitor.event(event, local)
 
     async def catch_up(self) -> None:
         """Apply what other processes committed after our seq."""
@@ -257,11 +275,12 @@ class HallRunner:
             self.state = apply(self.state, stored.event)
             self.seq = stored.seq
             self.last_at = max(self.last_at, stored.at)
-            self._publish(stored)
+            self._publish(stored, local=False)
 
     def _log(self, item: _Pending, reply: Reply) -> None:
         outcome = "ok" if reply.ok else str(reply.body.get("code"))
         duration_ms = (time.perf_counter() - item.received) * 1000
+        self.engine.monitor.command(self.hall, item.command.name, outcome, duration_ms / 1000)
         log.info(
             "command hall=%s actor=%s command=%s outcome=%s duration_ms=%.1f",
             self.hall,
@@ -319,6 +338,7 @@ class Engine:
         self.process_id = uuid.uuid4().hex
         self.runners: dict[str, HallRunner] = {}
         self.dropped_subscribers = 0
+        self.monitor: Monitor = _NoMonitor()
         self._listeners: dict[str, asyncio.Task[None]] = {}
 
     async def start(self) -> None:

@@ -81,6 +81,11 @@ def openapi_document() -> dict[str, Any]:
                 "get": _op("The hall's configuration document"),
                 "put": _op("Create or update a hall (admin); 400 lists every problem", body=True),
             },
+            "/api/halls/{hall}/metrics": {
+                "parameters": [_HALL],
+                "get": _op("Live waiting-time figures of the hall (the tablets' metrics message)"),
+            },
+            "/metrics": {"get": _op("Prometheus exposition", auth=False)},
             "/api/halls/{hall}/snapshot": {
                 "parameters": [_HALL],
                 "get": _op("Hall snapshot with seq"),
