@@ -19,12 +19,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from hall.bus import open_bus  # noqa: E402
-from hall.engine import Engine  # noqa: E402
-from hall.storage import open_store  # noqa: E402
-from queueing import commands as cmd  # noqa: E402
-from queueing.config import parse_config  # noqa: E402
-from tests.support.server import small_hall  # noqa: E402
+from hall.bus import open_bus
+from hall.engine import Engine
+from hall.storage import open_store
+from queueing import commands as cmd
+from queueing.config import parse_config
+from tests.support.server import small_hall
 
 
 async def run(url: str, clients: int, commands: int) -> float:

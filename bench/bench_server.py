@@ -17,7 +17,6 @@ import argparse
 import asyncio
 import json
 import resource
-import statistics
 import sys
 import tempfile
 import time
@@ -28,7 +27,7 @@ from websockets.asyncio.client import ClientConnection, connect
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.support.server import ServerProcess, create_hall, mint  # noqa: E402
+from tests.support.server import ServerProcess, create_hall, mint
 
 
 async def _hello(url: str, token: str) -> ClientConnection:
@@ -112,9 +111,9 @@ async def fanout(
     listeners = [asyncio.create_task(listen(ws)) for ws in sockets]
     replies = asyncio.create_task(_drain(kiosk))
     count = int(rate * seconds)
-    start = time.perf_counter()
+    began = time.perf_counter()
     for i in range(count):
-        due = start + i / rate
+        due = began + i / rate
         await asyncio.sleep(max(0.0, due - time.perf_counter()))
         sent[f"A{i + 1:03d}"] = time.perf_counter()
         await kiosk.send(
@@ -137,7 +136,8 @@ async def fanout(
     print(
         f"fanout: {screens} call screens + {others} window screens connected, "
         f"{rate:.0f} commands/s for {seconds:.0f}s: "
-        f"{len(latencies)}/{expected} deliveries; latency p50 {1000 * latencies[len(latencies) // 2]:.1f} ms, "
+        f"{len(latencies)}/{expected} deliveries; "
+        f"latency p50 {1000 * latencies[len(latencies) // 2]:.1f} ms, "
         f"p99 {1000 * latencies[int(len(latencies) * 0.99)]:.1f} ms, "
         f"max {1000 * latencies[-1]:.1f} ms"
     )

@@ -62,7 +62,9 @@ async def test_tablet_figures_and_prometheus_follow_the_hall(server: ServerProce
     body = await metrics_where(tablet, lambda m: m["hall"]["waiting"] == 2)
     assert body["hall"]["served"] == 1
 
-    with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}) as http:
+    with httpx.Client(
+        base_url=server.url, headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    ) as http:
         figures = http.get(f"/api/halls/{hall}/metrics").json()
         assert figures["hall"]["waiting"] == 2
         text = http.get("/metrics").text
