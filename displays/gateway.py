@@ -189,7 +189,9 @@ class Session:
             self._pump.cancel()
             await asyncio.gather(self._pump, return_exceptions=True)
         service = self.gateway.service
-        subscription = service.subscribe(self.hall, self._receives)
+        identity = self.identity
+        audience = (identity.kind, identity.window, identity.ticket)
+        subscription = service.subscribe(self.hall, self._receives, group=audience)
         view = service.view(self.hall)
         device = {
             "id": self.identity.id,

@@ -5,7 +5,7 @@ The engine in `hall/engine.py` implements `HallService`; the gateway and pages u
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Hashable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -69,9 +69,13 @@ class HallService(Protocol):
         """The events after `seq`, or None when they are no longer kept (send a snapshot)."""
 
     def subscribe(
-        self, hall: str, accept: Callable[[SequencedEvent], bool] | None = None
+        self,
+        hall: str,
+        accept: Callable[[SequencedEvent], bool] | None = None,
+        group: Hashable = None,
     ) -> Subscription:
-        """Live events committed from now on; only those `accept` takes, when given."""
+        """Live events committed from now on; only those `accept` takes, when given.
+        Subscribers naming the same `group` share their `accept`: it runs once per event."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ import logging
 import time
 import uuid
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Hashable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -74,21 +74,21 @@ class UnknownHall(KeyError):
 class _Subscription:
     """One subscriber's bounded queue. Overflow ends it: the subscriber must resume."""
 
-    def __init__(self, runner: HallRunner, accept: Accept | None = None) -> None:
+    def __init__(self, runner: HallRunner, audience: _Audience) -> None:
         self._runner = runner
-        self._accept = accept
+        self._audience = audience
         self._queue: asyncio.Queue[SequencedEvent | None] = asyncio.Queue(SUBSCRIBER_QUEUE)
         self.lagged = False
 
     def push(self, event: SequencedEvent) -> None:
-        if self.lagged or (self._accept is not None and not self._accept(event)):
+        if self.lagged:
             return
         try:
             self._queue.put_nowait(event)
         except asyncio.QueueFull:
             self.lagged = True
             self._runner.engine.dropped_subscribers += 1
-            self._runner.subscribers.discard(self)
+            self._runner.unsubscribe(self, self._audience)
             self._queue.get_nowait()
             self._queue.put_nowait(None)
 
@@ -103,12 +103,21 @@ class _Subscription:
             yield item
 
     def close(self) -> None:
-        self._runner.subscribers.discard(self)
+        self._runner.unsubscribe(self, self._audience)
         if not self.lagged:
             self.lagged = True
             while not self._queue.empty():
                 self._queue.get_nowait()
             self._queue.put_nowait(None)
+
+
+class _Audience:
+    """Subscribers that receive the same events: `accept` runs once per event for all."""
+
+    def __init__(self, key: Hashable, accept: Accept | None) -> None:
+        self.key = key
+        self.accept = accept
+        self.members: set[_Subscription] = set()
 
 
 @dataclass
@@ -131,7 +140,7 @@ class HallRunner:
         self.state = state
         self.seq = seq
         self.recent: deque[SequencedEvent] = deque(maxlen=RING_SIZE)
-        self.subscribers: set[_Subscription] = set()
+        self.audiences: dict[Hashable, _Audience] = {}
         self.queue: asyncio.Queue[_Pending] = asyncio.Queue()
         self.last_at = datetime.fromtimestamp(0, UTC)
         self.snapshot_seq = seq
@@ -165,8 +174,9 @@ class HallRunner:
         if self._task is not None:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
-        for subscriber in list(self.subscribers):
-            subscriber.close()
+        for audience in list(self.audiences.values()):
+            for subscriber in list(audience.members):
+                subscriber.close()
 
     async def _run(self) -> None:
         while True:
@@ -258,8 +268,10 @@ class HallRunner:
 
     def _publish(self, event: SequencedEvent, *, local: bool) -> None:
         self.recent.append(event)
-        for subscriber in list(self.subscribers):
-            subscriber.push(event)
+        for audience in list(self.audiences.values()):
+            if audience.accept is None or audience.accept(event):
+                for subscriber in list(audience.members):
+                    subscriber.push(event)
         self.engine.monitor.event(event, local)
 
     async def catch_up(self) -> None:
@@ -290,10 +302,20 @@ class HallRunner:
             duration_ms,
         )
 
-    def subscribe(self, accept: Accept | None = None) -> _Subscription:
-        subscription = _Subscription(self, accept)
-        self.subscribers.add(subscription)
+    def subscribe(self, accept: Accept | None = None, group: Hashable = None) -> _Subscription:
+        """Subscribers naming the same `group` share one `accept` (called once per event)."""
+        key = group if group is not None else object()
+        audience = self.audiences.get(key)
+        if audience is None:
+            audience = self.audiences[key] = _Audience(key, accept)
+        subscription = _Subscription(self, audience)
+        audience.members.add(subscription)
         return subscription
+
+    def unsubscribe(self, subscription: _Subscription, audience: _Audience) -> None:
+        audience.members.discard(subscription)
+        if not audience.members and self.audiences.get(audience.key) is audience:
+            del self.audiences[audience.key]
 
     async def events_after(self, seq: int) -> list[SequencedEvent] | None:
         if seq > self.seq or seq < 0:
@@ -419,8 +441,10 @@ class Engine:
     async def events_after(self, hall: str, seq: int) -> list[SequencedEvent] | None:
         return await self.runner(hall).events_after(seq)
 
-    def subscribe(self, hall: str, accept: Accept | None = None) -> _Subscription:
-        return self.runner(hall).subscribe(accept)
+    def subscribe(
+        self, hall: str, accept: Accept | None = None, group: Hashable = None
+    ) -> _Subscription:
+        return self.runner(hall).subscribe(accept, group)
 
     # --- halls ----------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 from pathlib import Path
@@ -52,6 +53,9 @@ def run(args: argparse.Namespace) -> int:
         from hall.demo_setup import demo_on_ready
 
         settings.on_ready = demo_on_ready(f"http://{args.host}:{args.port}")
+    # Thousands of long-lived connections make young-generation collections frequent and full
+    # ones slow; collect less often so a call is not held up behind a collection.
+    gc.set_threshold(50_000, 20, 100)
     app = create_app(settings)
     uvicorn.run(
         app,
