@@ -1,5 +1,6 @@
-"""The device pages: HTML for the ticket machine, phone tracker and booking page, their static
-files, the translation table for scripts, and QR codes of this server's own links.
+"""The device pages: HTML for the ticket machine, clerk terminal, call screen, window screen,
+rating pad, phone tracker and booking page, their static files, the translation table for
+scripts, and QR codes of this server's own links.
 
 Every page extends `templates/base.html` and loads one ES module from `static/` (which imports
 the shared client `static/hall.js`). Nothing is fetched from outside the server: halls' screens
@@ -83,6 +84,24 @@ KIOSK_PAGE = Page(
 )
 TRACKER_PAGE = Page("tracker", "tracker.html", "tracker.js", "tracker.title")
 BOOKING_PAGE = Page("book", "book.html", "book.js", "book.title")
+CLERK_PAGE = Page("clerk", "clerk.html", "clerk.js", "clerk.title", {"kinds": ["clerk"]})
+SCREEN_PAGE = Page(
+    "screen",
+    "screen.html",
+    "screen.js",
+    "screen.title",
+    {"kinds": ["call_screen"], "recentCalls": 10, "voice": "zh-CN"},
+)
+WINDOW_PAGE = Page(
+    "window", "window.html", "window.js", "window_screen.title", {"kinds": ["window_screen"]}
+)
+PAD_PAGE = Page(
+    "pad",
+    "pad.html",
+    "pad.js",
+    "pad.title",
+    {"kinds": ["rating_pad"], "thanksSeconds": 8, "persistLanguage": False},
+)
 
 
 # --- templates and the translation table -----------------------------------------------------
@@ -212,6 +231,18 @@ def page_routes() -> list[BaseRoute]:
     async def kiosk(request: Request) -> Response:
         return renderer.render(KIOSK_PAGE)
 
+    async def clerk(request: Request) -> Response:
+        return renderer.render(CLERK_PAGE)
+
+    async def call_screen(request: Request) -> Response:
+        return renderer.render(SCREEN_PAGE)
+
+    async def window_screen(request: Request) -> Response:
+        return renderer.render(WINDOW_PAGE)
+
+    async def rating_pad(request: Request) -> Response:
+        return renderer.render(PAD_PAGE)
+
     async def tracker(request: Request) -> Response:
         track = request.path_params["track"]
         if not _TRACK.match(track):
@@ -247,6 +278,10 @@ def page_routes() -> list[BaseRoute]:
 
     return [
         Route("/kiosk", kiosk, methods=["GET"]),
+        Route("/clerk", clerk, methods=["GET"]),
+        Route("/screen", call_screen, methods=["GET"]),
+        Route("/window", window_screen, methods=["GET"]),
+        Route("/pad", rating_pad, methods=["GET"]),
         Route("/t/{track}", tracker, methods=["GET"]),
         Route("/book/{hall}", booking, methods=["GET"]),
         Route("/i18n/{lang}.json", translation_table, methods=["GET"]),

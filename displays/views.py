@@ -78,16 +78,20 @@ def public_ticket(ticket: Ticket) -> dict[str, Any]:
         data["window"] = ticket.window
     if ticket.target_window is not None:
         data["to_window"] = ticket.target_window
+    if ticket.parked_by is not None:
+        data["parked_by"] = ticket.parked_by
     return data
 
 
 def public_window(window: Window) -> dict[str, Any]:
-    """A window as `window.changed` carries it: status, clerk display name, ticket id in hand."""
+    """A window as `window.changed` carries it: status, clerk display name and staff number
+    (工号, shown on window screens and rating pads), ticket id in hand."""
     return {
         "id": window.id,
         "name": window.name,
         "status": window.status,
         "clerk": window.clerk_name,
+        "clerk_number": window.clerk,
         "reason": window.reason,
         "ticket_id": window.ticket,
         "since": iso_utc(window.since) if window.since else None,
@@ -258,6 +262,7 @@ def _hall(state: HallState) -> dict[str, Any]:
         "timezone": config.timezone,
         "day": state.day,
         "announce_repeat": config.rules.announce_repeat,
+        "rating_timeout_seconds": round(config.rules.rating_timeout_seconds),
     }
 
 

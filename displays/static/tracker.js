@@ -183,11 +183,13 @@ function alertCalled(force) {
   if (!force && state.alerted === key) return;
   state.alerted = key;
   beep(3);
-  if (navigator.vibrate) {
+  // Browsers allow vibration only after the citizen has touched the page once.
+  const touched = !navigator.userActivation || navigator.userActivation.hasBeenActive;
+  if (navigator.vibrate && touched) {
     try {
       navigator.vibrate([500, 200, 500, 200, 500]);
     } catch {
-      /* not allowed without a tap first */
+      /* not allowed here */
     }
   }
 }

@@ -192,7 +192,9 @@ def test_window_changed_carries_status_and_clerk_display_name(day: Hall) -> None
     assert paused["reason"] == "午休"
     statuses = {w["status"] for w in changed}
     assert statuses == {"closed", "idle", "calling", "serving", "paused"}
-    assert all("s001" not in json.dumps(w) for w in changed), "staff numbers stay internal"
+    # The staff number (工号) is public, as on every window's badge and rating pad.
+    assert first["clerk_number"] == "s001"
+    assert all(w["clerk_number"] is None for w in changed if w["status"] == "closed")
 
 
 def test_rating_events_name_the_ticket_window_and_score(day: Hall) -> None:
