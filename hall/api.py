@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from displays.interface import DeviceIdentity, Reply
@@ -29,6 +29,7 @@ from hall.directory import StoreDirectory
 from hall.engine import Engine
 from hall.errors import ApiError, status_for
 from hall.monitoring import MetricsHub
+from hall.staff_photos import photo_response
 from hall.storage.base import DeviceRecord, StaffRecord, Store
 from queueing import commands as cmd
 from queueing.config import config_document, parse_config
@@ -287,6 +288,16 @@ async def post_staff(request: Request) -> JSONResponse:
     )
 
 
+async def get_staff_photo(request: Request) -> Response:
+    """The clerk's photo (or initials badge) for window screens and rating pads; no token."""
+    hall, number = request.path_params["hall"], request.path_params["number"]
+    require_hall(request, hall)
+    record = await asyncio.to_thread(server_of(request).store.staff, hall, number)
+    if record is None:
+        raise ApiError("unknown_staff", f"no staff number {number!r} in hall {hall!r}")
+    return photo_response(record)
+
+
 def staff_record(hall: str, body: dict[str, Any]) -> StaffRecord:
     from hall.auth import hash_password
 
@@ -519,6 +530,7 @@ def routes() -> list[Route]:
         Route("/api/halls/{hall}/devices", post_device, methods=["POST"]),
         Route("/api/halls/{hall}/devices", get_devices, methods=["GET"]),
         Route("/api/halls/{hall}/staff", post_staff, methods=["POST"]),
+        Route("/api/halls/{hall}/staff/{number}/photo", get_staff_photo, methods=["GET"]),
         Route("/api/halls/{hall}/services", get_services),
         Route("/api/halls/{hall}/slots", get_slots),
         Route("/api/halls/{hall}/appointments", post_appointment, methods=["POST"]),

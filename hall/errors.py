@@ -21,6 +21,7 @@ STATUS_BY_CODE: Mapping[str, int] = {
     "unknown_ticket": 404,
     "unknown_booking": 404,
     "unknown_device": 404,
+    "unknown_staff": 404,
     "internal": 500,
 }
 

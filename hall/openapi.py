@@ -103,6 +103,10 @@ def openapi_document() -> dict[str, Any]:
                 "parameters": [_HALL],
                 "post": _op("Create or replace a staff account (admin)", body=True, ok="201"),
             },
+            "/api/halls/{hall}/staff/{number}/photo": {
+                "parameters": [_HALL, _param("number")],
+                "get": _op("A clerk's photo, or a badge with their initials", auth=False),
+            },
             "/api/halls/{hall}/services": {
                 "parameters": [_HALL],
                 "get": _op("Services", auth=False),

@@ -209,7 +209,7 @@ function renderIdle() {
   const open = Boolean(window) && window.status !== "closed";
   $("#pad-window-name").textContent = window?.name ?? "";
   const clerk = open && Boolean(window.clerk);
-  renderAvatar($("#pad-photo"), $("#pad-initials"), clerk ? window : null);
+  renderAvatar($("#pad-photo"), $("#pad-initials"), clerk ? window : null, state.hall?.id);
   $("#pad-clerk-name").textContent = clerk ? window.clerk : "";
   $("#pad-clerk-number").textContent =
     clerk && window.clerk_number ? t("window_screen.staff_number", { number: window.clerk_number }) : "";

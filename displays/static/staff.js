@@ -15,18 +15,28 @@ export function initials(name) {
   return letters.toUpperCase();
 }
 
-/** Fill an avatar: `img` shows the photo (a URL of this server or a data: URI), `label` the
- * initials when there is no photo or it fails to load. */
-export function renderAvatar(img, label, window) {
-  const photo = window?.clerk_photo ?? "";
+/** The clerk's picture: the server answers with the photo, or a badge of the initials. */
+export function photoUrl(hallId, staffNumber) {
+  return `/api/halls/${encodeURIComponent(hallId)}/staff/${encodeURIComponent(staffNumber)}/photo`;
+}
+
+/** Fill an avatar for the clerk signed in at `window` of hall `hallId`: `img` shows the server's
+ * picture, `label` the initials should the picture fail to load. */
+export function renderAvatar(img, label, window, hallId) {
+  const photo = window?.clerk_number && hallId ? photoUrl(hallId, window.clerk_number) : "";
   label.textContent = initials(window?.clerk);
-  if (photo && img.getAttribute("src") !== photo) {
+  if (!photo) {
+    show(img, false);
+    show(label, Boolean(window?.clerk));
+    return;
+  }
+  if (img.getAttribute("src") !== photo) {
     img.onerror = () => {
       show(img, false);
       show(label, true);
     };
     img.src = photo;
+    show(img, true);
+    show(label, false);
   }
-  show(img, Boolean(photo));
-  show(label, !photo && Boolean(window?.clerk));
 }

@@ -15,7 +15,7 @@ const RELEASING = new Set([
   "ticket.expired",
 ]);
 
-const state = { window: null, ticket: null, missing: false };
+const state = { hallId: null, window: null, ticket: null, missing: false };
 
 const token = pairedToken();
 const connection = new HallConnection({ hello: () => ({ token, kind: "window_screen" }) });
@@ -26,6 +26,7 @@ connection.on("snapshot", (snapshot, welcome) => {
   const allowed = SETTINGS.kinds ?? ["window_screen"];
   banner.setMessage(allowed.includes(welcome.device.kind) ? null : "conn.wrong_kind");
   setHallName(snapshot.hall.name);
+  state.hallId = snapshot.hall.id;
   state.window = snapshot.window;
   state.ticket = snapshot.window?.ticket ?? null;
   state.missing = snapshot.window === null;
@@ -82,7 +83,7 @@ function render() {
   const clerk = Boolean(window?.clerk) && window.status !== "closed";
   show($("#led-clerk"), clerk);
   if (clerk) {
-    renderAvatar($("#led-photo"), $("#led-initials"), window);
+    renderAvatar($("#led-photo"), $("#led-initials"), window, state.hallId);
     $("#led-clerk-name").textContent = window.clerk;
     const number = window.clerk_number;
     $("#led-clerk-number").textContent = number ? t("window_screen.staff_number", { number }) : "";

@@ -186,6 +186,11 @@ async def test_a_ticket_from_the_kiosk_is_called_served_announced_and_rated(
     await wait_for_text(pad, "#pad-serving-service", "正在为您办理：社保医保")
     assert await text_of(pad, "#pad-serving-number") == number
     await both_languages(pad, "pad-idle", "#pad-clerk-number", "工号 1001", "Staff No. 1001")
+    for page, photo in ((pad, "#pad-photo"), (led, "#led-photo")):  # the server's picture
+        await page.wait_for_function(
+            "selector => document.querySelector(selector).naturalWidth > 0", arg=photo
+        )
+        assert await page.is_visible(photo)
     await wait_for_text(led, "#led-label", "正在办理")
 
     await clerk.keyboard.press("F4")  # 办结

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import uuid
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -211,3 +212,38 @@ def test_unknown_routes_are_json_errors(server: ServerProcess) -> None:
             "/api/halls/none/snapshot", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}
         )
         assert response.status_code == 404 and response.json()["error"]["code"] == "unknown_hall"
+
+
+# A 1x1 red PNG.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de"
+    "0000000c4944415408d763f8cfc0000003010100c9fe92ef0000000049454e44ae426082"
+)
+
+
+def test_clerk_photos_are_served_to_public_screens(server: ServerProcess, hall: str) -> None:
+    photo = "data:image/png;base64," + base64.b64encode(PNG).decode()
+    accounts = [
+        {"number": "2001", "name": "王晓丽", "photo": photo},
+        {"number": "2002", "name": "李建国", "photo": ""},
+        {"number": "2003", "name": "Anna Lee", "photo": "/static/people/anna.jpg"},
+    ]
+    with client(server, ADMIN_TOKEN) as admin:
+        for account in accounts:
+            response = admin.post(
+                f"/api/halls/{hall}/staff", json={**account, "password": "secret1"}
+            )
+            assert response.status_code == 201, response.text
+    with client(server) as anyone:  # window screens and pads show it: no token needed
+        stored = anyone.get(f"/api/halls/{hall}/staff/2001/photo")
+        assert stored.status_code == 200
+        assert stored.headers["content-type"] == "image/png" and stored.content == PNG
+        badge = anyone.get(f"/api/halls/{hall}/staff/2002/photo")
+        assert badge.headers["content-type"].startswith("image/svg+xml"), badge.text
+        assert ">建国</text>" in badge.text
+        linked = anyone.get(f"/api/halls/{hall}/staff/2003/photo", follow_redirects=False)
+        assert linked.status_code == 307
+        assert linked.headers["location"] == "/static/people/anna.jpg"
+        missing = anyone.get(f"/api/halls/{hall}/staff/9999/photo")
+        assert missing.status_code == 404 and missing.json()["error"]["code"] == "unknown_staff"
+        assert "password" not in stored.text + badge.text
