@@ -235,6 +235,16 @@ TABLE: Mapping[str, Mapping[str, str]] = {
     "kiosk.keypad.clear": {ZH: "清空", EN: "Clear"},
     "kiosk.keypad.delete": {ZH: "删除", EN: "Delete"},
     "kiosk.keypad.submit": {ZH: "签到取号", EN: "Check in"},
+    "kiosk.reactivate": {ZH: "过号重取", EN: "Missed your call?"},
+    "kiosk.reactivate_hint": {
+        ZH: "错过叫号？输入号码重新排队",
+        EN: "Enter your number to queue again",
+    },
+    "kiosk.reactivate_prompt": {
+        ZH: "请选择号码字母，再输入数字（如 A023）",
+        EN: "Choose the letter of your number, then the digits (e.g. A023)",
+    },
+    "kiosk.reactivate_submit": {ZH: "重新排队", EN: "Queue again"},
     "kiosk.issuing": {ZH: "正在出号，请稍候…", EN: "Issuing your ticket…"},
     "kiosk.ticket_title": {ZH: "取号成功", EN: "Here is your ticket"},
     "kiosk.print": {ZH: "打印凭条", EN: "Print ticket"},

@@ -1,5 +1,5 @@
 // The ticket machine (取号机): services by category, the green channel, appointment check-in
-// on a keypad, the issued ticket with its QR code, an 80 mm printable ticket, live waiting
+// and 过号重取 (reactivating a missed ticket) on a keypad, the issued ticket with its QR code, an 80 mm printable ticket, live waiting
 // counts, plain-language errors, and back to the menu after a while.
 
 import {
@@ -23,6 +23,7 @@ import {
 } from "./hall.js";
 
 const CODE_DIGITS = 8;
+const NUMBER_DIGITS = 4; // ticket numbers are A001..A999, then A1000 on a very busy day
 const GREEN_CATEGORIES = ["elderly", "disabled", "pregnant", "military"];
 const TICKET_SECONDS = SETTINGS.ticketSeconds ?? 30;
 const ERROR_SECONDS = 15;
@@ -42,7 +43,9 @@ const state = {
   category: null,
   green: null,
   screen: "home",
+  keypad: "check_in", // or "reactivate": what the keypad screen types
   code: "",
+  prefix: "",
   result: null,
   busy: false,
 };
@@ -258,6 +261,7 @@ function go(screen) {
 
 function goHome() {
   state.code = "";
+  state.prefix = "";
   state.result = null;
   go("home");
 }
@@ -317,6 +321,21 @@ async function checkIn() {
   await submit("check_in", { booking_code: state.code });
 }
 
+/** "A" + "23" -> "A023": numbers are printed with at least three digits. */
+function typedNumber() {
+  return state.prefix + state.code.padStart(3, "0");
+}
+
+async function reactivate() {
+  if (!state.prefix || !state.code) return;
+  await submit("reactivate", { number: typedNumber() });
+}
+
+function submitKeypad() {
+  if (state.keypad === "reactivate") reactivate();
+  else checkIn();
+}
+
 async function submit(name, args) {
   if (state.busy) return;
   state.busy = true;
@@ -324,7 +343,7 @@ async function submit(name, args) {
   try {
     const result = await connection.command(name, args);
     state.green = null;
-    showTicket(result);
+    showTicket({ ...result, reactivated: name === "reactivate" });
   } catch (error) {
     showError(error.code ?? "unknown");
   } finally {
@@ -356,8 +375,8 @@ function renderTicket() {
   $("#ticket-service").textContent = service ? service.name : ticket.service;
   $("#ticket-number").textContent = ticket.number;
   const priority = $("#ticket-priority");
-  show(priority, ticket.priority !== "normal");
-  priority.textContent = t(`priority.${ticket.priority}`);
+  show(priority, ticket.priority !== "normal" || result.reactivated);
+  priority.textContent = result.reactivated ? t("print.reactivated") : t(`priority.${ticket.priority}`);
   $("#ticket-ahead").textContent = t("print.ahead", { count: result.position ?? 0 });
   $("#ticket-wait").textContent = waitText(result.eta_seconds, windowOpenFor(ticket.queue));
 }
@@ -387,21 +406,59 @@ function showError(code) {
 // --- the keypad --------------------------------------------------------------------------------
 
 function renderKeypad() {
-  $("#keypad-prompt").textContent = t("kiosk.check_in_prompt", { digits: CODE_DIGITS });
+  const reactivating = state.keypad === "reactivate";
+  $("#keypad-prompt").textContent = reactivating
+    ? t("kiosk.reactivate_prompt")
+    : t("kiosk.check_in_prompt", { digits: CODE_DIGITS });
+  renderPrefixes(reactivating);
   const display = $("#code-display");
-  const cells = [];
-  for (let i = 0; i < CODE_DIGITS; i += 1) {
+  const cells = reactivating ? [el("span", { class: state.prefix ? "cell filled" : "cell" }, state.prefix)] : [];
+  const digits = reactivating ? NUMBER_DIGITS : CODE_DIGITS;
+  for (let i = 0; i < digits; i += 1) {
     cells.push(el("span", { class: i < state.code.length ? "cell filled" : "cell" }, state.code[i] ?? ""));
   }
   display.replaceChildren(...cells);
-  display.dataset.code = state.code;
-  $("#check-in-submit").disabled = state.code.length !== CODE_DIGITS;
+  display.dataset.code = reactivating ? state.prefix + state.code : state.code;
+  const submit = $("#check-in-submit");
+  submit.textContent = t(reactivating ? "kiosk.reactivate_submit" : "kiosk.keypad.submit");
+  submit.disabled = reactivating ? !state.prefix || !state.code : state.code.length !== CODE_DIGITS;
+}
+
+/** The letters of the hall's numbers (one per queue prefix), to start a number with. */
+function renderPrefixes(visible) {
+  const box = $("#keypad-prefixes");
+  show(box, visible);
+  if (!visible) return;
+  const prefixes = [...new Set([...state.queues.values()].map((queue) => queue.prefix))].sort();
+  box.replaceChildren(
+    ...prefixes.map((prefix) =>
+      el(
+        "button",
+        {
+          type: "button",
+          class: prefix === state.prefix ? "prefix selected" : "prefix",
+          "aria-pressed": prefix === state.prefix ? "true" : "false",
+          dataset: { prefix },
+          onclick: () => {
+            state.prefix = prefix;
+            renderKeypad();
+          },
+        },
+        prefix,
+      ),
+    ),
+  );
 }
 
 function pressKey(key) {
-  if (key === "clear") state.code = "";
-  else if (key === "delete") state.code = state.code.slice(0, -1);
-  else if (/^[0-9]$/.test(key) && state.code.length < CODE_DIGITS) state.code += key;
+  const limit = state.keypad === "reactivate" ? NUMBER_DIGITS : CODE_DIGITS;
+  if (key === "clear") {
+    state.code = "";
+    state.prefix = "";
+  } else if (key === "delete") {
+    if (state.code) state.code = state.code.slice(0, -1);
+    else state.prefix = "";
+  } else if (/^[0-9]$/.test(key) && state.code.length < limit) state.code += key;
   renderKeypad();
 }
 
@@ -412,9 +469,14 @@ let scannedAt = 0;
 
 function onKey(event) {
   if (state.screen === "keypad") {
+    const letter = event.key.toUpperCase();
     if (/^[0-9]$/.test(event.key)) pressKey(event.key);
     else if (event.key === "Backspace") pressKey("delete");
-    else if (event.key === "Enter") checkIn();
+    else if (event.key === "Enter") submitKeypad();
+    else if (state.keypad === "reactivate" && [...state.queues.values()].some((q) => q.prefix === letter)) {
+      state.prefix = letter;
+      renderKeypad();
+    }
     return;
   }
   if (state.screen !== "home") return;
@@ -424,6 +486,7 @@ function onKey(event) {
   if (/^[0-9]$/.test(event.key)) scanned += event.key;
   else if (event.key === "Enter" && scanned.length === CODE_DIGITS) {
     state.code = scanned;
+    state.keypad = "check_in";
     scanned = "";
     checkIn();
   }
@@ -437,8 +500,10 @@ function onAction(action) {
   else if (action === "green-off") {
     state.green = null;
     renderGreen();
-  } else if (action === "check-in") {
+  } else if (action === "check-in" || action === "reactivate") {
+    state.keypad = action === "reactivate" ? "reactivate" : "check_in";
     state.code = "";
+    state.prefix = "";
     go("keypad");
   } else if (action === "print") window.print();
 }
@@ -469,7 +534,7 @@ document.addEventListener("click", (event) => {
   const key = event.target.closest("[data-key]");
   if (key) pressKey(key.dataset.key);
 });
-$("#check-in-submit").addEventListener("click", checkIn);
+$("#check-in-submit").addEventListener("click", submitKeypad);
 document.addEventListener("pointerdown", touched);
 document.addEventListener("keydown", onKey);
 onLanguageChange(() => {

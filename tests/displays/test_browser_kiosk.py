@@ -288,3 +288,50 @@ async def test_the_kiosk_shows_it_is_offline_and_recovers_by_itself(
     await wait_for_text(kiosk, *waiting("social", 3))
     await other.close()
     assert errors.messages == []
+
+
+async def test_a_missed_ticket_is_reactivated_at_the_kiosk_by_its_number(
+    browser: Any, server: ServerProcess, hall: str
+) -> None:
+    tablet, _ = await Device.connect(server.ws_url, mint(server, hall, "tablet"))
+    missed = (await tablet.ok("issue_ticket", {"service": "social"}))["ticket"]
+    behind = [(await tablet.ok("issue_ticket", {"service": "social"}))["ticket"] for _ in range(5)]
+    await tablet.ok("open_window", {"window": "1"})
+    await tablet.ok("call_next", {"window": "1"})
+    await tablet.ok("no_show", {"window": "1"})  # 过号
+
+    kiosk, errors = await open_kiosk(browser, server, hall)
+    await kiosk.click("[data-action='reactivate']")
+    await kiosk.click("[data-prefix='A']")
+    await kiosk.click(".key[data-key='9']")  # A9 -> A009: no such ticket today
+    await kiosk.click("#check-in-submit")
+    await wait_for_text(kiosk, "#error-text", "未找到该号码")
+    await kiosk.click("#error-back")
+
+    await kiosk.click("[data-action='reactivate']")
+    await kiosk.keyboard.type("a1")  # a hardware keyboard types the letter as well
+    await kiosk.wait_for_selector("#code-display[data-code='A1']")
+    await both_languages(kiosk, "kiosk-reactivate", "#keypad-prompt", "号码字母", "letter")
+    await kiosk.click("#check-in-submit")
+    await wait_for_text(kiosk, "#ticket-number", f"^{missed['number']}$")
+    assert await text_of(kiosk, "#ticket-priority") == "过号重新激活"
+    await both_languages(
+        kiosk, "kiosk-reactivated", "#ticket-priority", "过号重新激活", "Reactivated"
+    )
+
+    # back in line three places from the front (the hall's rule), not at the end
+    called = []
+    for _ in range(4):
+        called.append((await tablet.ok("call_next", {"window": "1"}))["ticket"]["number"])
+        await tablet.ok("finish", {"window": "1"})
+    assert called == [t["number"] for t in behind[:3]] + [missed["number"]]
+
+    await kiosk.click("#ticket-done")
+    await kiosk.click("[data-action='reactivate']")
+    await kiosk.click("[data-prefix='A']")
+    for digit in behind[4]["number"][1:]:  # still waiting: never missed
+        await kiosk.click(f".key[data-key='{digit}']")
+    await kiosk.click("#check-in-submit")
+    await wait_for_text(kiosk, "#error-text", "该号码未过号")
+    await tablet.close()
+    assert errors.messages == []
