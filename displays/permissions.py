@@ -23,11 +23,11 @@ from displays.kinds import (
     TRACKER,
     WINDOW_SCREEN,
 )
-from displays.protocol import FORBIDDEN, ProtocolError, SignInRequest
+from displays.protocol import FORBIDDEN, ProtocolError, SessionCommand, SignInRequest
 from queueing import commands as cmd
 from queueing import events as ev
 
-C = TypeVar("C", bound=cmd.Command | SignInRequest)
+C = TypeVar("C", bound=cmd.Command | SignInRequest | SessionCommand)
 
 
 class Forbidden(ProtocolError):
@@ -60,8 +60,12 @@ TABLET_COMMANDS = CLERK_COMMANDS | {
     "close_window",
     "broadcast",
     "cancel_ticket",
+    "move_ticket",
+    "prioritise_ticket",
     "set_window_queues",
 }
+TABLET_SESSION_COMMANDS = frozenset({"manager_sign_in", "ack_alert"})
+"""Commands the gateway answers itself: a floor manager's sign-in, acknowledging an alert."""
 
 MAY_SEND: Mapping[str, frozenset[str]] = {
     KIOSK: frozenset({"issue_ticket", "check_in", "reactivate"}),
@@ -69,7 +73,7 @@ MAY_SEND: Mapping[str, frozenset[str]] = {
     CALL_SCREEN: frozenset(),
     WINDOW_SCREEN: frozenset(),
     RATING_PAD: frozenset({"rate"}),
-    TABLET: TABLET_COMMANDS,
+    TABLET: TABLET_COMMANDS | TABLET_SESSION_COMMANDS,
     TRACKER: frozenset(),
 }
 """Command names each kind may send. `admin` (the admin token over HTTP) may send anything."""
@@ -100,7 +104,7 @@ def authorize(kind: str, device_window: str | None, command: C) -> C:
 
 
 def _require_own_window(
-    kind: str, device_window: str | None, command: cmd.Command | SignInRequest
+    kind: str, device_window: str | None, command: cmd.Command | SignInRequest | SessionCommand
 ) -> None:
     window = getattr(command, "window", None)
     if device_window is None or window != device_window:
@@ -168,7 +172,13 @@ def event_windows(event: ev.Event) -> frozenset[str]:
             | ev.FollowUpOpened()
         ):
             return frozenset({event.window})
-        case ev.TicketCancelled(ticket=ticket) | ev.TicketExpired(ticket=ticket):
+        case ev.TicketMoved(from_window=source, to_window=target):
+            return frozenset(w for w in (source, target) if w is not None)
+        case (
+            ev.TicketCancelled(ticket=ticket)
+            | ev.TicketExpired(ticket=ticket)
+            | ev.TicketPrioritised(ticket=ticket)
+        ):
             return frozenset(w for w in (ticket.window, ticket.target_window) if w is not None)
     return frozenset()
 
@@ -187,6 +197,8 @@ def event_ticket(event: ev.Event) -> str | None:
             | ev.TicketUnparked(ticket=ticket)
             | ev.TicketCancelled(ticket=ticket)
             | ev.TicketReactivated(ticket=ticket)
+            | ev.TicketMoved(ticket=ticket)
+            | ev.TicketPrioritised(ticket=ticket)
             | ev.TicketExpired(ticket=ticket)
             | ev.RatingRequested(ticket=ticket)
         ):

@@ -28,6 +28,7 @@ UNKNOWN_HALL = "unknown_hall"
 UNKNOWN_DEVICE = "unknown_device"
 NOT_FOUND = "not_found"
 INTERNAL = "internal"
+UNKNOWN_ALERT = "unknown_alert"
 
 PROTOCOL_ERROR_CODES = (
     BAD_REQUEST,
@@ -38,6 +39,7 @@ PROTOCOL_ERROR_CODES = (
     UNKNOWN_DEVICE,
     NOT_FOUND,
     INTERNAL,
+    UNKNOWN_ALERT,
 )
 
 CLOSE_UNAUTHENTICATED = 4401
@@ -304,6 +306,10 @@ COMMAND_SPECS: Mapping[str, _Spec] = {
     ),
     "broadcast": _Spec(cmd.Broadcast, {"text": TEXT}),
     "cancel_ticket": _Spec(cmd.CancelTicket, {"ticket": NAME}),
+    "move_ticket": _Spec(
+        cmd.MoveTicket, {"ticket": NAME}, {"to_queue": NAME, "to_window": NAME}, _one_target
+    ),
+    "prioritise_ticket": _Spec(cmd.PrioritiseTicket, {"ticket": NAME}),
     "set_window_queues": _Spec(cmd.SetWindowQueues, {"window": NAME, "queues": WEIGHTS}),
 }
 """Every command a device or an HTTP client may name, with its arguments."""
@@ -339,7 +345,7 @@ def command_from_message(message: CommandMessage) -> cmd.Command | SignInRequest
 
 
 def _read_args(
-    spec: _Spec, args: Mapping[str, Any], where: str
+    spec: _Spec | _SessionSpec, args: Mapping[str, Any], where: str
 ) -> tuple[dict[str, Any], list[str]]:
     known = {**spec.required, **spec.optional}
     problems = [f"{where}.{key}: unknown argument" for key in args if key not in known]
@@ -355,6 +361,59 @@ def _read_args(
         except _Invalid as invalid:
             problems.append(f"{where}.{key}: {invalid}")
     return values, problems
+
+
+# --- session commands: answered by the gateway, never sent to the core ----------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ManagerSignIn:
+    """`manager_sign_in`: a floor manager signs in on a tablet with a staff account of role
+    `manager`. The gateway checks the password; nothing changes in the hall."""
+
+    name: ClassVar[str] = "manager_sign_in"
+    staff: str
+    password: str = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class AckAlert:
+    """`ack_alert`: stop listing an alert on the hall's tablets."""
+
+    name: ClassVar[str] = "ack_alert"
+    alert: str
+
+
+SessionCommand = ManagerSignIn | AckAlert
+
+
+@dataclass(frozen=True, slots=True)
+class _SessionSpec:
+    build: Callable[..., SessionCommand]
+    required: Mapping[str, _Arg]
+    optional: Mapping[str, _Arg] = field(default_factory=dict)
+
+
+SESSION_SPECS: Mapping[str, _SessionSpec] = {
+    "manager_sign_in": _SessionSpec(ManagerSignIn, {"staff": NAME, "password": SECRET}),
+    "ack_alert": _SessionSpec(AckAlert, {"alert": NAME}),
+}
+"""Commands the websocket gateway answers itself (tablets only; not over HTTP)."""
+
+
+def session_command_from_args(
+    name: str, args: Mapping[str, Any], *, where: str = "args"
+) -> SessionCommand | None:
+    """The session command for a name and its arguments; None when `name` is not one."""
+    spec = SESSION_SPECS.get(name)
+    if spec is None:
+        return None
+    if not isinstance(args, Mapping):
+        raise bad_request(f"{where}: must be an object")
+    values, problems = _read_args(spec, args, where)
+    if problems:
+        raise bad_request("; ".join(problems))
+    return spec.build(**values)
 
 
 # --- server frames ---------------------------------------------------------------------------

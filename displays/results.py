@@ -38,6 +38,8 @@ _TICKET_EVENTS = (
     ev.TicketUnparked,
     ev.TicketCancelled,
     ev.TicketReactivated,
+    ev.TicketMoved,
+    ev.TicketPrioritised,
 )
 
 
@@ -221,6 +223,8 @@ _RESULTS: Mapping[type[Any], Callable[[_Context], dict[str, Any]]] = {
     cmd.Park: _acted_on,
     cmd.Unpark: _acted_on,
     cmd.CancelTicket: _acted_on,
+    cmd.MoveTicket: _acted_on,
+    cmd.PrioritiseTicket: _acted_on,
     cmd.SignIn: _window,
     cmd.SignOut: _window,
     cmd.OpenWindow: _window,

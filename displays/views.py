@@ -191,6 +191,14 @@ _EVENT_DATA: Mapping[type[Any], _Render] = {
     },
     ev.TicketCancelled: lambda e, n: {"ticket": public_ticket(e.ticket), "reason": e.reason},
     ev.TicketReactivated: lambda e, n: {"ticket": public_ticket(e.ticket)},
+    ev.TicketMoved: lambda e, n: {
+        "ticket": public_ticket(e.ticket),
+        "from_queue": n.queue(e.from_queue),
+        **({"from_window": n.window(e.from_window)} if e.from_window is not None else {}),
+        **({"to_queue": n.queue(e.to_queue)} if e.to_queue is not None else {}),
+        **({"to_window": n.window(e.to_window)} if e.to_window is not None else {}),
+    },
+    ev.TicketPrioritised: lambda e, n: {"ticket": public_ticket(e.ticket)},
     ev.TicketExpired: lambda e, n: {"ticket": public_ticket(e.ticket)},
     ev.WindowChanged: lambda e, n: {"window": public_window(e.window), "cause": e.cause},
     ev.RatingRequested: lambda e, n: {

@@ -470,6 +470,15 @@ class HallMetrics:
         self._join(event.ticket)
         self.alerts.check_queue(event.ticket.queue, at)
 
+    def _moved(self, event: ev.TicketMoved, at: float) -> None:
+        """A waiting ticket changes queue keeping its `waiting_since`; directed to one window, it
+        stays in its queue's line (as `HallState.waiting_counts` counts it)."""
+        self._leave(event.ticket.id)
+        self._join(event.ticket)
+        self.alerts.check_queue(event.from_queue, at)
+        if event.ticket.queue != event.from_queue:
+            self.alerts.check_queue(event.ticket.queue, at)
+
     def _parked(self, event: ev.TicketParked, at: float) -> None:
         self._release(event.window, event.ticket)
 
@@ -575,11 +584,12 @@ _HANDLERS: dict[type[Any], Callable[[HallMetrics, Any, float], None]] = {
     ev.TicketUnparked: HallMetrics._unparked,
     ev.TicketCancelled: HallMetrics._cancelled,
     ev.TicketReactivated: HallMetrics._reactivated,
+    ev.TicketMoved: HallMetrics._moved,
     ev.WindowChanged: HallMetrics._window_changed,
     ev.RatingRequested: HallMetrics._rating_requested,
     ev.RatingSubmitted: HallMetrics._rating_submitted,
     ev.RatingExpired: HallMetrics._rating_expired,
     ev.FollowUpOpened: HallMetrics._follow_up,
 }
-"""Events that change no figure (serving, expiry of a missed ticket, appointments, broadcasts)
-have no handler."""
+"""Events that change no figure (serving, expiry of a missed ticket, a prioritised ticket that
+stays in its queue's line, appointments, broadcasts) have no handler."""

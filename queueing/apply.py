@@ -181,6 +181,33 @@ def _reactivated(state: HallState, event: ev.TicketReactivated) -> HallState:
     return _put(state, event.ticket, event.position)
 
 
+def _moved(state: HallState, event: ev.TicketMoved) -> HallState:
+    return _put(state, event.ticket, _place_by_wait(state, event.ticket))
+
+
+def _prioritised(state: HallState, event: ev.TicketPrioritised) -> HallState:
+    """A walk-in joins its queue's priority line by the time it waited. A ticket directed to one
+    window keeps its place in that window's line."""
+    ticket = event.ticket
+    if ticket.target_window is not None:
+        line = state.window_lines.get(ticket.target_window, ())
+        return _put(state, ticket, line.index(ticket.id) if ticket.id in line else None)
+    return _put(state, ticket, _place_by_wait(state, ticket))
+
+
+def _place_by_wait(state: HallState, ticket: Ticket) -> int:
+    """Where a waiting ticket that keeps its time waited joins its (new) line: ahead of the
+    first ticket there that has waited less (the line as it is without this ticket)."""
+    name, key = _line_of(ticket)
+    line: tuple[str, ...] = getattr(state, name).get(key, ())
+    tickets, since = state.tickets, ticket.waiting_since
+    others = [other for other in line if other != ticket.id]
+    for index, other in enumerate(others):
+        if tickets[other].waiting_since > since:
+            return index
+    return len(others)
+
+
 def _window_changed(state: HallState, event: ev.WindowChanged) -> HallState:
     return replace(state, windows=_set(state.windows, event.window.id, event.window))
 
@@ -260,6 +287,8 @@ _HANDLERS: dict[type[Any], Callable[[HallState, Any], HallState]] = {
     ev.TicketUnparked: _ticket_only,
     ev.TicketCancelled: _ticket_only,
     ev.TicketReactivated: _reactivated,
+    ev.TicketMoved: _moved,
+    ev.TicketPrioritised: _prioritised,
     ev.TicketExpired: _ticket_only,
     ev.WindowChanged: _window_changed,
     ev.RatingRequested: _rating_requested,

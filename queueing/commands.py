@@ -157,6 +157,25 @@ class CancelTicket:
 
 
 @dataclass(frozen=True, slots=True)
+class MoveTicket:
+    """A floor manager moves a waiting ticket to another queue (`to_queue`) or directs it to one
+    window (`to_window`); it keeps its number, issue time and time waited."""
+
+    name: ClassVar[str] = "move_ticket"
+    ticket: str
+    to_queue: str | None = None
+    to_window: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PrioritiseTicket:
+    """A floor manager puts a waiting walk-in ticket in the green channel (绿色通道)."""
+
+    name: ClassVar[str] = "prioritise_ticket"
+    ticket: str
+
+
+@dataclass(frozen=True, slots=True)
 class SetWindowQueues:
     name: ClassVar[str] = "set_window_queues"
     window: str
@@ -215,6 +234,8 @@ Command = (
     | Rate
     | Broadcast
     | CancelTicket
+    | MoveTicket
+    | PrioritiseTicket
     | SetWindowQueues
     | Book
     | CancelBooking

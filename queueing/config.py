@@ -265,7 +265,7 @@ _RULE_RANGES: dict[str, tuple[float, float]] = {
     "no_show_limit": (1, 100),
     "rating_timeout_seconds": (5, 3600),
     "follow_up_days": (1, 60),
-    "service_target_minutes": (1, 480),
+    "service_target_minutes": (0.1, 480),
     "announce_repeat": (1, 5),
 }
 _INT_RULES = {f.name for f in fields(Rules) if f.type in ("int", int)}

@@ -216,6 +216,46 @@ def _ticket(state: HallState, ticket_id: str) -> Ticket:
     return ticket
 
 
+def _waiting_ticket(state: HallState, ticket_id: str) -> Ticket:
+    ticket = _ticket(state, ticket_id)
+    if ticket.state != WAITING:
+        raise errors.NotWaiting(f"ticket {ticket.number} is {ticket.state}")
+    return ticket
+
+
+def _move_ticket(state: HallState, command: cmd.MoveTicket, t: float) -> Events:
+    """Move a waiting ticket to another queue, or direct it to one window (open or not: it may
+    open later; like `transfer`, a directed ticket bypasses the window's profile). The ticket
+    keeps its number, issue time and `waiting_since`; a bundle changes only its current step's
+    queue."""
+    ticket = _waiting_ticket(state, command.ticket)
+    if (command.to_queue is None) == (command.to_window is None):
+        raise errors.InvalidArgument("to_queue or to_window: give exactly one")
+    if command.to_queue is not None:
+        if state.config.queue(command.to_queue) is None:
+            raise errors.UnknownQueue(f"no queue {command.to_queue!r}")
+        if command.to_queue == ticket.queue and ticket.target_window is None:
+            raise errors.SameTarget(f"ticket {ticket.number} waits in queue {ticket.queue}")
+        moved = replace(ticket, queue=command.to_queue, target_window=None)
+    else:
+        window = _window(state, str(command.to_window))
+        if ticket.target_window == window.id:
+            raise errors.SameTarget(f"ticket {ticket.number} waits for {window.name} already")
+        moved = replace(ticket, target_window=window.id)
+    return [
+        ev.TicketMoved(
+            moved, ticket.queue, command.to_queue, command.to_window, ticket.target_window
+        )
+    ]
+
+
+def _prioritise_ticket(state: HallState, command: cmd.PrioritiseTicket, t: float) -> Events:
+    ticket = _waiting_ticket(state, command.ticket)
+    if ticket.priority != NORMAL:
+        raise errors.AlreadyPriority(f"ticket {ticket.number} has priority {ticket.priority}")
+    return [ev.TicketPrioritised(replace(ticket, priority=GREEN))]
+
+
 # --- windows and clerks ----------------------------------------------------------------------
 
 
@@ -341,9 +381,7 @@ def _call_next(state: HallState, command: cmd.CallNext, t: float) -> Events:
 
 def _call_ticket(state: HallState, command: cmd.CallTicket, t: float) -> Events:
     window = _open_window(state, command.window)
-    ticket = _ticket(state, command.ticket)
-    if ticket.state != WAITING:
-        raise errors.NotWaiting(f"ticket {ticket.number} is {ticket.state}")
+    ticket = _waiting_ticket(state, command.ticket)
     if ticket.target_window is not None and ticket.target_window != window.id:
         raise errors.NotYourWindow(f"ticket {ticket.number} waits for another window")
     if ticket.target_window is None and ticket.queue not in window.queues:
@@ -662,6 +700,8 @@ _HANDLERS: dict[type[Any], Callable[[HallState, Any, float], Events]] = {
     cmd.CheckIn: _check_in,
     cmd.Reactivate: _reactivate,
     cmd.CancelTicket: _cancel_ticket,
+    cmd.MoveTicket: _move_ticket,
+    cmd.PrioritiseTicket: _prioritise_ticket,
     cmd.SignIn: _sign_in,
     cmd.SignOut: _sign_out,
     cmd.OpenWindow: _open,

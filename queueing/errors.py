@@ -139,6 +139,12 @@ class SameTarget(DomainError):
     code = "same_target"
 
 
+class AlreadyPriority(DomainError):
+    """The ticket is in a priority line already (green channel or appointment)."""
+
+    code = "already_priority"
+
+
 class StaffBusy(DomainError):
     """The clerk is signed in at another window."""
 

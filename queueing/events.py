@@ -108,6 +108,28 @@ class TicketReactivated:
 
 
 @dataclass(frozen=True, slots=True)
+class TicketMoved:
+    """A waiting ticket moved to another queue (`to_queue`) or directed to one window
+    (`to_window`). It keeps its number, issue time and `waiting_since`. `from_window` is the
+    window it was directed to before, if any."""
+
+    name: ClassVar[str] = "ticket.moved"
+    ticket: Ticket
+    from_queue: str
+    to_queue: str | None
+    to_window: str | None
+    from_window: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TicketPrioritised:
+    """A waiting walk-in ticket now has priority `green` (绿色通道)."""
+
+    name: ClassVar[str] = "ticket.prioritised"
+    ticket: Ticket
+
+
+@dataclass(frozen=True, slots=True)
 class TicketExpired:
     """A missed ticket not reactivated in time leaves the hall for good."""
 
@@ -213,6 +235,8 @@ Event = (
     | TicketUnparked
     | TicketCancelled
     | TicketReactivated
+    | TicketMoved
+    | TicketPrioritised
     | TicketExpired
     | WindowChanged
     | RatingRequested
@@ -241,6 +265,8 @@ EVENT_TYPES: dict[str, type[Event]] = {
         TicketUnparked,
         TicketCancelled,
         TicketReactivated,
+        TicketMoved,
+        TicketPrioritised,
         TicketExpired,
         WindowChanged,
         RatingRequested,

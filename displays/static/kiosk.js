@@ -101,6 +101,9 @@ function followTicket(event, data) {
   } else if (event === "ticket.cancelled") {
     connection.resync(); // waiting, missed or parked before: only a snapshot tells
     return;
+  } else if (event === "ticket.moved" || event === "ticket.prioritised") {
+    wasWaiting = true; // a tablet moves or prioritises waiting tickets only
+    queueBefore = data.from_queue?.id ?? ticket.queue;
   } else {
     wasWaiting = event === "ticket.called" && !data.recall;
   }

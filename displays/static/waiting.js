@@ -3,8 +3,9 @@
 //
 // A ticket entering the waiting state adds one to its queue, one leaving it takes one away.
 // For a ticket first seen in an event, the event tells what it was before (a first call was
-// waiting, a recall was not), except a cancellation: then only a fresh snapshot tells, and
-// `apply` returns "resync". `ticket.issued` carries the counts themselves.
+// waiting, a recall was not; a moved or prioritised ticket was waiting, a moved one in
+// `from_queue`), except a cancellation: then only a fresh snapshot tells, and `apply` returns
+// "resync". `ticket.issued` carries the counts themselves.
 
 export class WaitingCounts {
   constructor() {
@@ -34,6 +35,9 @@ export class WaitingCounts {
       queueBefore = before.queue;
     } else if (event === "ticket.cancelled") {
       return "resync";
+    } else if (event === "ticket.moved" || event === "ticket.prioritised") {
+      wasWaiting = true; // a tablet moves or prioritises waiting tickets only
+      queueBefore = data.from_queue?.id ?? ticket.queue;
     } else {
       wasWaiting = event === "ticket.called" && !data.recall;
     }

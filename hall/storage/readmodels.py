@@ -198,6 +198,11 @@ def _ticket_changed(segment: Segment, event: Any, at: datetime, _: Any) -> None:
     segment.update_ticket(ticket.id, _snapshot_columns(ticket))
 
 
+def _prioritised(segment: Segment, event: ev.TicketPrioritised, at: datetime, _: Any) -> None:
+    ticket = event.ticket
+    segment.update_ticket(ticket.id, {**_snapshot_columns(ticket), "priority": ticket.priority})
+
+
 def _finished(segment: Segment, event: ev.TicketFinished, at: datetime, _: Any) -> None:
     ticket = event.ticket
     columns = _snapshot_columns(ticket)
@@ -346,6 +351,8 @@ _HANDLERS: dict[type[Any], Any] = {
     ev.TicketUnparked: _ticket_changed,
     ev.TicketCancelled: _ticket_changed,
     ev.TicketReactivated: _ticket_changed,
+    ev.TicketMoved: _ticket_changed,
+    ev.TicketPrioritised: _prioritised,
     ev.TicketExpired: _ticket_changed,
     ev.WindowChanged: _window_changed,
     ev.RatingRequested: _rating_requested,

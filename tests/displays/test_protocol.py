@@ -186,6 +186,9 @@ VALID: list[tuple[str, dict[str, Any], object]] = [
     ),
     ("broadcast", {"text": "午间照常办理"}, cmd.Broadcast("午间照常办理")),
     ("cancel_ticket", {"ticket": "t1"}, cmd.CancelTicket("t1")),
+    ("move_ticket", {"ticket": "t1", "to_queue": "B"}, cmd.MoveTicket("t1", to_queue="B")),
+    ("move_ticket", {"ticket": "t1", "to_window": "2"}, cmd.MoveTicket("t1", to_window="2")),
+    ("prioritise_ticket", {"ticket": "t1"}, cmd.PrioritiseTicket("t1")),
     (
         "set_window_queues",
         {"window": "5", "queues": {"A": 1, "B": 0.5}},
@@ -201,7 +204,8 @@ def test_each_command_builds_the_core_command(
     assert command_from_args(name, args) == expected
 
 
-# Per PROTOCOL.md's command table (plus cancel_ticket and set_window_queues).
+# Per PROTOCOL.md's command table (plus cancel_ticket, move_ticket, prioritise_ticket and
+# set_window_queues).
 REQUIRED: dict[str, dict[str, Any]] = {
     "issue_ticket": {"service": "tax"},
     "check_in": {"booking_code": "BK1"},
@@ -224,8 +228,12 @@ REQUIRED: dict[str, dict[str, Any]] = {
     "rate": {"ticket": "t1", "score": 3},
     "broadcast": {"text": "notice"},
     "cancel_ticket": {"ticket": "t1"},
+    "move_ticket": {"ticket": "t1"},
+    "prioritise_ticket": {"ticket": "t1"},
     "set_window_queues": {"window": "5", "queues": {"A": 1}},
 }
+ONE_TARGET = {"transfer", "move_ticket"}
+"""Commands that also need exactly one of `to_queue` and `to_window`."""
 
 MISSING = [(name, field) for name, args in REQUIRED.items() for field in args]
 
@@ -233,7 +241,7 @@ MISSING = [(name, field) for name, args in REQUIRED.items() for field in args]
 @pytest.mark.parametrize(("name", "field"), MISSING)
 def test_a_missing_argument_is_named(name: str, field: str) -> None:
     args = {k: v for k, v in REQUIRED[name].items() if k != field}
-    if name == "transfer":
+    if name in ONE_TARGET:
         args["to_queue"] = "B"
     assert f"args.{field}: required" in refused_args(name, args)
 
@@ -241,7 +249,7 @@ def test_a_missing_argument_is_named(name: str, field: str) -> None:
 @pytest.mark.parametrize(("name", "field"), MISSING)
 def test_a_null_required_argument_counts_as_missing(name: str, field: str) -> None:
     args = {**REQUIRED[name], field: None}
-    if name == "transfer":
+    if name in ONE_TARGET:
         args["to_queue"] = "B"
     assert f"args.{field}: required" in refused_args(name, args)
 
@@ -249,7 +257,7 @@ def test_a_null_required_argument_counts_as_missing(name: str, field: str) -> No
 @pytest.mark.parametrize(("name", "field"), MISSING)
 def test_a_mistyped_argument_is_named(name: str, field: str) -> None:
     args = {**REQUIRED[name], field: [] if field != "queues" else "A"}
-    if name == "transfer":
+    if name in ONE_TARGET:
         args["to_queue"] = "B"
     assert f"args.{field}: must be" in refused_args(name, args)
 
@@ -257,7 +265,7 @@ def test_a_mistyped_argument_is_named(name: str, field: str) -> None:
 @pytest.mark.parametrize("name", sorted(REQUIRED))
 def test_an_unknown_argument_is_named(name: str) -> None:
     args = {**REQUIRED[name], "bogus": 1}
-    if name == "transfer":
+    if name in ONE_TARGET:
         args["to_queue"] = "B"
     assert "args.bogus: unknown argument" in refused_args(name, args)
 
@@ -321,6 +329,23 @@ def test_comment_must_be_a_string() -> None:
 def test_transfer_takes_exactly_one_target(targets: dict[str, Any]) -> None:
     message = refused_args("transfer", {"window": "5", **targets})
     assert message == "args: give exactly one of to_queue and to_window"
+
+
+@pytest.mark.parametrize(
+    "targets",
+    [{}, {"to_queue": "B", "to_window": "2"}, {"to_queue": None, "to_window": None}],
+)
+def test_move_ticket_takes_exactly_one_target(targets: dict[str, Any]) -> None:
+    message = refused_args("move_ticket", {"ticket": "t1", **targets})
+    assert message == "args: give exactly one of to_queue and to_window"
+
+
+@pytest.mark.parametrize("target", ["to_queue", "to_window"])
+def test_a_move_target_is_an_identifier(target: str) -> None:
+    message = refused_args("move_ticket", {"ticket": "t1", target: 5})
+    assert message == f"args.{target}: must be a string"
+    message = refused_args("move_ticket", {"ticket": "t1", target: ""})
+    assert message == f"args.{target}: must be 1 to 100 characters"
 
 
 def test_transfer_with_the_other_target_null_is_accepted() -> None:

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from displays.interface import SequencedEvent
+from displays.permissions import receives
 from displays.views import (
     iso_datetime,
     public_ticket,
@@ -30,7 +31,18 @@ KINDS = ["kiosk", "clerk", "call_screen", "window_screen", "rating_pad", "tablet
 
 @pytest.fixture(scope="module")
 def day() -> Hall:
-    return full_day()
+    return with_floor_actions(full_day())
+
+
+def with_floor_actions(hall: Hall) -> Hall:
+    """A floor manager's actions after `full_day`, on the next morning: A001 moved to queue B,
+    then directed to window 5, then prioritised."""
+    ticket = hall.issue()
+    hall.issue("social")
+    hall.run(cmd.MoveTicket(ticket.id, to_queue="B"))
+    hall.run(cmd.MoveTicket(ticket.id, to_window="5"))
+    hall.run(cmd.PrioritiseTicket(ticket.id))
+    return hall
 
 
 def states_after(hall: Hall) -> list[HallState]:
@@ -171,6 +183,40 @@ def test_ticket_transferred_names_where_from_and_where_to(day: Hall) -> None:
     to_queue = next(d for d in moved if "to_queue" in d)
     assert to_queue["to_queue"] == {"id": "A", "name": "综合受理"}
     assert "to_window" not in to_queue
+
+
+def test_ticket_moved_names_the_queue_it_left_and_where_it_went(day: Hall) -> None:
+    to_queue, to_window = (m["data"] for m in by_name(rendered_day(day), "ticket.moved"))
+    assert to_queue["ticket"]["number"] == "A001"
+    assert to_queue["ticket"]["queue"] == "B" and to_queue["ticket"]["state"] == "waiting"
+    assert to_queue["from_queue"] == {"id": "A", "name": "综合受理"}
+    assert to_queue["to_queue"] == {"id": "B", "name": "社保医保"}
+    assert "to_window" not in to_queue and "from_window" not in to_queue
+    assert to_window["from_queue"] == {"id": "B", "name": "社保医保"}
+    assert to_window["to_window"] == {"id": "5", "name": "综合5号窗"}  # renamed that day
+    assert to_window["ticket"]["to_window"] == "5"
+    assert "to_queue" not in to_window
+
+
+def test_a_move_away_from_a_window_names_that_window() -> None:
+    hall = open_hall()
+    ticket = hall.issue()
+    hall.run(cmd.MoveTicket(ticket.id, to_window="2"))
+    hall.run(cmd.MoveTicket(ticket.id, to_window="5"))
+    hall.run(cmd.MoveTicket(ticket.id, to_queue="A"))
+    moves = [render_event(e, hall.state)["data"] for e in hall.events_named("ticket.moved")]
+    assert "from_window" not in moves[0]
+    assert moves[1]["from_window"] == {"id": "2", "name": "2号窗口"}
+    assert moves[2]["from_window"] == {"id": "5", "name": "5号窗口"}
+    assert moves[2]["to_queue"] == {"id": "A", "name": "综合受理"}
+    assert "to_window" not in moves[2]["ticket"]
+
+
+def test_ticket_prioritised_carries_the_green_ticket(day: Hall) -> None:
+    (message,) = by_name(rendered_day(day), "ticket.prioritised")
+    assert set(message["data"]) == {"ticket"}
+    ticket = message["data"]["ticket"]
+    assert (ticket["number"], ticket["priority"], ticket["state"]) == ("A001", "green", "waiting")
 
 
 @pytest.mark.parametrize(
@@ -412,6 +458,42 @@ def test_a_ticket_transferred_to_a_window_counts_that_windows_line() -> None:
         hall.run(cmd.Transfer("5", to_window="1"))
     assert ticket_position(hall.state, first.id) == 0
     assert ticket_position(hall.state, second.id) == 1
+
+
+def test_a_moved_ticket_counts_its_place_in_its_new_line() -> None:
+    hall = open_hall()
+    b1 = hall.issue("social")
+    moved = hall.issue()
+    b2 = hall.issue("social")
+    green = hall.issue("social", priority="green")
+    assert ticket_position(hall.state, moved.id) == 0
+
+    hall.run(cmd.MoveTicket(moved.id, to_queue="B"))
+
+    # Behind the green ticket and B001, ahead of B002 (which has waited less).
+    assert [ticket_position(hall.state, t.id) for t in (green, b1, moved, b2)] == [0, 1, 2, 3]
+
+    hall.run(cmd.PrioritiseTicket(moved.id))
+
+    assert [ticket_position(hall.state, t.id) for t in (moved, green, b1, b2)] == [0, 1, 2, 3]
+    progress = ticket_progress(hall.view(), moved.id)
+    assert (progress["position"], progress["ticket"]["priority"]) == (0, "green")
+    assert progress["eta_seconds"] == 0
+
+
+def test_who_is_told_of_a_floor_managers_actions(day: Hall) -> None:
+    to_queue, to_window = day.events_named("ticket.moved")
+    (prioritised,) = day.events_named("ticket.prioritised")
+    ticket_id = day.state.tickets[prioritised.event.ticket.id].id  # type: ignore[union-attr]
+    for e in (to_queue, to_window, prioritised):
+        assert all(receives(kind, None, None, e) for kind in ("clerk", "tablet", "call_screen"))
+        assert receives("tracker", None, ticket_id, e)  # its tracker then gets its new position
+        assert not receives("tracker", None, "someone-else", e)
+        assert not receives("window_screen", "1", None, e)
+    assert not receives("window_screen", "5", None, to_queue)  # names no window
+    assert receives("window_screen", "5", None, to_window)
+    assert receives("rating_pad", "5", None, to_window)
+    assert receives("window_screen", "5", None, prioritised)  # a ticket directed to window 5
 
 
 def test_progress_names_the_window_a_ticket_was_called_to() -> None:

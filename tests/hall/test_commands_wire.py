@@ -135,3 +135,95 @@ async def test_every_command_succeeds_and_refuses_with_its_code(server: ServerPr
     assert closed["window"]["status"] == "closed"
     for device in (kiosk, clerk, clerk2, tablet, pad):
         await device.close()
+
+
+async def next_position(tracker: Device, **want: Any) -> dict[str, Any]:
+    """The tracker's next `position` message whose fields have the wanted values."""
+    while True:
+        message = await tracker.other()
+        if message["type"] == "position" and all(message[k] == v for k, v in want.items()):
+            return message
+
+
+async def test_a_tablet_moves_and_prioritises_waiting_tickets(server: ServerProcess) -> None:
+    hall = f"m{uuid.uuid4().hex[:8]}"
+    create_hall(server, hall)
+    kiosk, _ = await Device.connect(server.ws_url, mint(server, hall, "kiosk"))
+    tablet, _ = await Device.connect(server.ws_url, mint(server, hall, "tablet"))
+    screen2, _ = await Device.connect(server.ws_url, mint(server, hall, "window_screen", "2"))
+    screen3, _ = await Device.connect(server.ws_url, mint(server, hall, "window_screen", "3"))
+    b1 = (await kiosk.ok("issue_ticket", {"service": "tax"}))["ticket"]
+    issued = await kiosk.ok("issue_ticket", {"service": "social"})
+    a1 = issued["ticket"]
+    a2 = (await kiosk.ok("issue_ticket", {"service": "social"}))["ticket"]
+    tracker, welcome = await Device.connect(
+        server.ws_url, hello={"type": "hello", "kind": "tracker", "track": issued["track"]}
+    )
+    assert welcome["snapshot"]["position"] == 0
+
+    # move_ticket: every refusal, then to a queue
+    await expect(tablet, "move_ticket", {"ticket": "nope", "to_queue": "B"}, "unknown_ticket")
+    await expect(tablet, "move_ticket", {"ticket": a1["id"]}, "bad_request")
+    both = {"ticket": a1["id"], "to_queue": "B", "to_window": "2"}
+    await expect(tablet, "move_ticket", both, "bad_request")
+    await expect(tablet, "move_ticket", {"ticket": a1["id"], "to_queue": "Z"}, "unknown_queue")
+    await expect(tablet, "move_ticket", {"ticket": a1["id"], "to_window": "9"}, "unknown_window")
+    await expect(tablet, "move_ticket", {"ticket": a1["id"], "to_queue": "A"}, "same_target")
+
+    moved = await tablet.ok("move_ticket", {"ticket": a1["id"], "to_queue": "B"})
+
+    assert moved["ticket"] == {**a1, "queue": "B"}  # same number, issue time, state
+    event = await tablet.event("ticket.moved")
+    assert event["data"]["from_queue"] == {"id": "A", "name": "综合受理"}
+    assert event["data"]["to_queue"] == {"id": "B", "name": "税务"}
+    assert (await tracker.event("ticket.moved"))["seq"] == event["seq"]
+    behind_b1 = await next_position(tracker, position=1)  # B001 has waited longer
+    assert behind_b1["ticket"]["queue"] == "B" and behind_b1["eta_seconds"] > 0
+
+    # ... then directed to window 2 (closed: it calls the ticket once open)
+    directed = await tablet.ok("move_ticket", {"ticket": a1["id"], "to_window": "2"})
+    assert directed["ticket"]["to_window"] == "2" and directed["ticket"]["queue"] == "B"
+    seen = await screen2.event("ticket.moved")
+    assert seen["data"]["to_window"] == {"id": "2", "name": "2号窗口"}
+    assert seen["data"]["from_queue"] == {"id": "B", "name": "税务"}
+    await next_position(tracker, position=0)
+    await expect(tablet, "move_ticket", {"ticket": a1["id"], "to_window": "2"}, "same_target")
+
+    # prioritise_ticket
+    await expect(tablet, "prioritise_ticket", {"ticket": "nope"}, "unknown_ticket")
+    green = await tablet.ok("prioritise_ticket", {"ticket": a2["id"]})
+    assert green["ticket"] == {**a2, "priority": "green"}
+    assert (await tablet.event("ticket.prioritised"))["data"]["ticket"]["priority"] == "green"
+    await expect(tablet, "prioritise_ticket", {"ticket": a2["id"]}, "already_priority")
+
+    # tickets in a window's hand are not the floor manager's to move
+    await tablet.ok("open_window", {"window": "2"})
+    called = await tablet.ok("call_next", {"window": "2"})
+    assert called["ticket"]["id"] == a1["id"]  # directed to window 2: called there first
+    await expect(tablet, "move_ticket", {"ticket": a1["id"], "to_queue": "A"}, "not_waiting")
+    await expect(tablet, "prioritise_ticket", {"ticket": a1["id"]}, "not_waiting")
+    await next_position(tracker, position=0, window={"id": "2", "name": "2号窗口"})
+
+    # a window screen hears of moves that name its window only
+    await tablet.ok("open_window", {"window": "3"})
+    await screen3.event("window.changed")
+    assert [e for e in screen3.events if e["event"].startswith("ticket.")] == []
+
+    # the same commands over HTTP, with the admin token
+    with server.admin() as client:
+        url = f"/api/halls/{hall}/commands"
+        response = client.post(f"{url}/prioritise_ticket", json={"ticket": b1["id"]})
+        assert response.status_code == 200, response.text
+        assert response.json()["result"]["ticket"]["priority"] == "green"
+        response = client.post(f"{url}/prioritise_ticket", json={"ticket": b1["id"]})
+        assert response.status_code == 409
+        assert response.json()["error"]["code"] == "already_priority"
+        response = client.post(f"{url}/move_ticket", json={"ticket": b1["id"], "to_queue": "A"})
+        assert response.status_code == 200, response.text
+        assert response.json()["result"]["ticket"]["queue"] == "A"
+        response = client.post(f"{url}/move_ticket", json={"ticket": "nope", "to_queue": "A"})
+        assert (response.status_code, response.json()["error"]["code"]) == (404, "unknown_ticket")
+        response = client.post(f"{url}/move_ticket", json={"ticket": b1["id"]})
+        assert (response.status_code, response.json()["error"]["code"]) == (400, "bad_request")
+    for device in (kiosk, tablet, screen2, screen3, tracker):
+        await device.close()

@@ -34,6 +34,10 @@ ARGS: dict[str, dict[str, Any]] = {
     "unpark": {"window": "1"},
     "rate": {"ticket": "nope", "score": 5},
     "broadcast": {"text": "请保管好随身物品"},
+    "cancel_ticket": {"ticket": "nope"},
+    "move_ticket": {"ticket": "nope", "to_queue": "B"},
+    "prioritise_ticket": {"ticket": "nope"},
+    "set_window_queues": {"window": "1", "queues": {"A": 1.0}},
 }
 CLERK = {
     "sign_in",
@@ -56,7 +60,17 @@ ALLOWED: dict[str, set[str]] = {
     "call_screen": set(),
     "window_screen": set(),
     "rating_pad": {"rate"},
-    "tablet": CLERK | {"issue_ticket", "open_window", "close_window", "broadcast"},
+    "tablet": CLERK
+    | {
+        "issue_ticket",
+        "open_window",
+        "close_window",
+        "broadcast",
+        "cancel_ticket",
+        "move_ticket",
+        "prioritise_ticket",
+        "set_window_queues",
+    },
 }
 WINDOW_KINDS = {"clerk", "window_screen", "rating_pad"}
 

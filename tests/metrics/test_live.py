@@ -300,6 +300,45 @@ def test_a_transferred_ticket_waits_again_in_its_new_queue() -> None:
     assert waits(hall.snapshot()["queues"]["B"]) == (600, 600, 600)
 
 
+def test_a_moved_ticket_takes_its_time_waited_to_its_new_queue() -> None:
+    hall = Hall()
+    hall.at("09:00").sign_in("1")  # serves A
+    hall.sign_in("3")  # serves B
+    moved = hall.issue("social")  # A001
+    hall.at("09:05").issue("tax")  # B001
+    other = hall.at("09:10").issue("social")  # A002
+    hall.at("09:20").do(cmd.MoveTicket(moved.id, to_queue="B"))
+
+    snap = hall.snapshot()
+
+    assert (snap["queues"]["A"]["waiting"], snap["queues"]["A"]["longest_wait_s"]) == (1, 600)
+    assert (snap["queues"]["B"]["waiting"], snap["queues"]["B"]["longest_wait_s"]) == (2, 1200)
+    assert (snap["hall"]["waiting"], snap["hall"]["longest_wait_s"]) == (3, 1200)
+    social = snap["services"]["social"]
+    assert (social["waiting"], social["longest_wait_s"]) == (2, 1200)
+    assert {q: f["waiting"] for q, f in snap["queues"].items()} == hall.state.waiting_counts()
+    late = [
+        (a["kind"], a["subject"], a["params"]["number"], a["raised_at"]) for a in snap["alerts"]
+    ]
+    assert late == [("wait_over_target", "B", "A001", "2024-03-04T01:15:00.000Z")]
+
+    assert hall.at("09:30").call("3").id == moved.id  # first in B's line: it waited longest
+    snap = hall.snapshot()
+
+    assert waits(snap["queues"]["B"], "day_") == (1800, 1800, 1800)
+    assert (snap["queues"]["A"]["called"], snap["queues"]["B"]["called"]) == (0, 1)
+    assert (snap["queues"]["B"]["waiting"], snap["queues"]["B"]["longest_wait_s"]) == (1, 1500)
+
+    hall.at("09:31").do(cmd.MoveTicket(other.id, to_window="3"))
+    hall.do(cmd.PrioritiseTicket(other.id))
+    snap = hall.snapshot()
+
+    # Directed to a window or prioritised, a ticket still waits in its queue.
+    assert (snap["queues"]["A"]["waiting"], snap["queues"]["A"]["longest_wait_s"]) == (1, 1260)
+    assert (snap["hall"]["waiting"], snap["hall"]["longest_wait_s"]) == (2, 1560)
+    assert {q: f["waiting"] for q, f in snap["queues"].items()} == hall.state.waiting_counts()
+
+
 def test_a_reactivated_ticket_waits_again_and_a_cancelled_one_leaves() -> None:
     hall = Hall()
     hall.at("09:00").sign_in("1")
@@ -436,6 +475,7 @@ def random_day(seed: int) -> Hall:
     for _ in range(600):
         hall.later(rng.uniform(5, 120))
         window = rng.choice("123")
+        waiting = rng.choice(sorted(hall.state.tickets) or ["none"])
         commands = [
             cmd.IssueTicket(rng.choice(("social", "tax", "startup"))),
             cmd.CallNext(window),
@@ -444,9 +484,12 @@ def random_day(seed: int) -> Hall:
             cmd.NoShow(window),
             cmd.Recall(window),
             cmd.Transfer(window, to_queue=rng.choice("AB")),
+            cmd.MoveTicket(waiting, to_queue=rng.choice("AB")),
+            cmd.MoveTicket(waiting, to_window=rng.choice("123")),
+            cmd.PrioritiseTicket(waiting),
         ]
         with contextlib.suppress(DomainError):  # refused commands change nothing
-            hall.do(rng.choices(commands, weights=(6, 4, 3, 4, 1, 1, 1))[0])
+            hall.do(rng.choices(commands, weights=(6, 4, 3, 4, 1, 1, 1, 1, 1, 1))[0])
     return hall
 
 

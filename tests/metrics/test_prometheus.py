@@ -115,6 +115,24 @@ def test_events_committed_elsewhere_move_the_gauges_but_not_the_counters() -> No
     assert value(series, "hall_waiting", hall="small", queue="A") == 2
 
 
+def test_the_waiting_gauges_follow_a_moved_ticket() -> None:
+    exporter = PrometheusExporter()
+    hall = Hall(sink=exporter.sink("small"))
+    exporter.declare(hall.config)
+    hall.at("09:00")
+    first = hall.issue("social")
+    hall.issue("social")
+
+    hall.do(cmd.MoveTicket(first.id, to_queue="B"))
+    hall.do(cmd.PrioritiseTicket(first.id))
+
+    series = scrape(exporter)
+    assert value(series, "hall_waiting", hall="small", queue="A") == 1
+    assert value(series, "hall_waiting", hall="small", queue="B") == 1
+    assert value(series, "hall_tickets_issued_total", hall="small", queue="A") == 2
+    assert value(series, "hall_tickets_issued_total", hall="small", queue="B") == 0
+
+
 def test_each_exporter_has_its_own_registry() -> None:
     first, second = PrometheusExporter(), PrometheusExporter()
     first.dropped(2)

@@ -1,6 +1,7 @@
 """Property tests: random halls driven by random command sequences, with time passing and days
 turning. After every command: no ticket lost or duplicated, none in two windows' hands, numbers
-unique per queue and day, windows only get tickets of their profile; refused commands change
+unique per queue and day, windows only get tickets of their profile (or directed to them);
+moves and prioritisations keep a ticket's number and time waited; refused commands change
 nothing; `decide` never mutates its input. At the end: replaying the events (through JSON) gives
 the same state, and driving every window until the lines are empty calls every waiting ticket."""
 
@@ -132,6 +133,9 @@ KINDS = (
     "unpark_ticket",
     "reactivate",
     "cancel",
+    "move_queue",
+    "move_window",
+    "prioritise",
     *("rate",) * 2,
     "book",
     "check_in",
@@ -172,6 +176,9 @@ _WINDOW_WANTS: dict[str, Callable[[Window], bool]] = {
 }
 _TICKET_WANTS: dict[str, str] = {
     "call": WAITING,
+    "move_queue": WAITING,
+    "move_window": WAITING,
+    "prioritise": WAITING,
     "unpark_ticket": PARKED,
     "reactivate": MISSED,
 }
@@ -225,6 +232,9 @@ def to_command(state: HallState, action: Action, now: datetime) -> cmd.Command |
         "unpark_ticket": cmd.Unpark(window, ticket),
         "reactivate": cmd.Reactivate(number),
         "cancel": cmd.CancelTicket(ticket),
+        "move_queue": cmd.MoveTicket(ticket, to_queue=pick([q.id for q in config.queues], a)),
+        "move_window": cmd.MoveTicket(ticket, to_window=pick(sorted(state.windows), a)),
+        "prioritise": cmd.PrioritiseTicket(ticket),
         "rate": cmd.Rate(pick(sorted(state.ratings), b), a % 6),
         "check_in": cmd.CheckIn(pick(codes, a)),
         "cancel_booking": cmd.CancelBooking(pick(codes, a)),
@@ -277,6 +287,8 @@ class Ledger:
             self._issued(state, event)
         elif isinstance(event, ev.TicketCalled) and not event.recall:
             self._called(state, event)
+        elif isinstance(event, ev.TicketMoved | ev.TicketPrioritised):
+            self._rearranged(state, event)
         elif (leaving := _leaving(event)) is not None:
             self.live.remove(leaving)
 
@@ -299,6 +311,21 @@ class Ledger:
         assert window.ticket is None, "a window called a second ticket"
         assert before.queue in window.queues or before.target_window == window.id
         assert before.target_window in (None, window.id)
+
+    def _rearranged(self, state: HallState, event: ev.TicketMoved | ev.TicketPrioritised) -> None:
+        """A floor manager's move or prioritisation keeps the ticket waiting, with its number,
+        issue time, time waited and bundle step."""
+        before, after = state.tickets[event.ticket.id], event.ticket
+        assert before.state == after.state == WAITING
+        kept = ("number", "service", "issued_at", "waiting_since", "step", "track")
+        assert all(getattr(before, name) == getattr(after, name) for name in kept)
+        if isinstance(event, ev.TicketPrioritised):
+            assert (before.priority, after.priority) == (NORMAL, "green")
+            assert (before.queue, before.target_window) == (after.queue, after.target_window)
+        else:
+            assert before.priority == after.priority
+            assert event.from_queue == before.queue and event.from_window == before.target_window
+            assert (after.queue, after.target_window) != (before.queue, before.target_window)
 
 
 def _leaving(event: ev.Event) -> str | None:
