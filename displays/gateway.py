@@ -15,7 +15,7 @@ import logging
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
@@ -25,19 +25,27 @@ from displays.interface import (
     HallService,
     Reply,
     SequencedEvent,
+    StaffIdentity,
 )
 from displays.kinds import TRACKER
 from displays.permissions import Forbidden, authorize, receives
 from displays.protocol import (
+    FORBIDDEN,
+    UNAUTHORIZED,
+    UNKNOWN_ALERT,
+    AckAlert,
     CommandMessage,
     Hello,
+    ManagerSignIn,
     Ping,
     Pong,
     ProtocolError,
+    SessionCommand,
     SignInRequest,
     command_from_args,
     parse_message,
     refusal,
+    session_command_from_args,
 )
 from displays.views import render_event, snapshot, ticket_progress
 from queueing.commands import SignIn
@@ -49,6 +57,14 @@ CLOSE_SLOW = 4408
 CLOSE_RESUME = 4409
 RENDER_CACHE = 10_000
 MAX_IN_FLIGHT = 64  # commands of one connection awaiting their commit
+MANAGER = "manager"
+
+
+class AlertDesk(Protocol):
+    """Where tablets acknowledge alerts (the server's live metrics)."""
+
+    def acknowledge(self, hall: str, alert: str) -> bool:
+        """True when the alert is (or already was) acknowledged; False for an unknown id."""
 
 
 class Gateway:
@@ -64,8 +80,10 @@ class Gateway:
         on_connect: Callable[[DeviceIdentity, int], None] | None = None,
         on_drop: Callable[[], None] | None = None,
         progress_interval: float = 2.0,
+        alerts: AlertDesk | None = None,
     ) -> None:
         self.progress_interval = progress_interval
+        self.alerts = alerts
         self.service = service
         self.directory = directory
         self.ping_interval = ping_interval
@@ -158,6 +176,8 @@ class Session:
         self._commands: set[asyncio.Task[None]] = set()
         self._in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
         self._last_progress: tuple[Any, ...] | None = None
+        self.manager: StaffIdentity | None = None
+        """The floor manager signed in on this tablet (`manager_sign_in`), if any."""
 
     @property
     def hall(self) -> str:
@@ -332,6 +352,11 @@ class Session:
     async def _command(self, message: CommandMessage) -> Reply:
         identity = self.identity
         try:
+            session = session_command_from_args(message.name, message.args)
+            if session is not None:
+                return await self._session_command(
+                    authorize(identity.kind, identity.window, session)
+                )
             command = command_from_args(message.name, message.args)
             if isinstance(command, SignInRequest):
                 command = await self._sign_in(command)
@@ -347,6 +372,31 @@ class Session:
         if staff is None:
             raise ProtocolError("unauthorized", "staff number or password is wrong")
         return SignIn(request.window, staff.number, staff.display_name)
+
+    async def _session_command(self, command: SessionCommand) -> Reply:
+        """Commands the gateway answers itself: they change nothing in the hall."""
+        if isinstance(command, ManagerSignIn):
+            staff = await self._manager_sign_in(command)
+            body = {"number": staff.number, "name": staff.display_name, "role": staff.role}
+            return Reply(True, {"staff": body})
+        return Reply(True, {"alert": self._ack_alert(command)})
+
+    async def _manager_sign_in(self, request: ManagerSignIn) -> StaffIdentity:
+        directory = self.gateway.directory
+        staff = await directory.check_staff(self.hall, request.staff, request.password)
+        if staff is None:
+            raise ProtocolError(UNAUTHORIZED, "staff number or password is wrong")
+        if staff.role != MANAGER:
+            raise ProtocolError(FORBIDDEN, f"staff {staff.number} is a {staff.role}, not a manager")
+        self.manager = staff
+        log.info("device=%s manager=%s signed in", self.identity.id, staff.number)
+        return staff
+
+    def _ack_alert(self, request: AckAlert) -> str:
+        desk = self.gateway.alerts
+        if desk is None or not desk.acknowledge(self.hall, request.alert):
+            raise ProtocolError(UNKNOWN_ALERT, f"no alert {request.alert!r} is listed")
+        return request.alert
 
     def _error(self, code: str, message: str) -> None:
         self._send({"type": "error", "error": {"code": code, "message": message}})

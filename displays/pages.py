@@ -1,6 +1,6 @@
 """The device pages: HTML for the ticket machine, clerk terminal, call screen, window screen,
-rating pad, phone tracker and booking page, their static files, the translation table for
-scripts, and QR codes of this server's own links.
+rating pad, floor manager's tablet, phone tracker and booking page, their static files, the
+translation table for scripts, and QR codes of this server's own links.
 
 Every page extends `templates/base.html` and loads one ES module from `static/` (which imports
 the shared client `static/hall.js`). Nothing is fetched from outside the server: halls' screens
@@ -73,6 +73,16 @@ class Page:
     script: str
     title: str
     settings: Mapping[str, Any] = field(default_factory=dict)
+    style_sources: tuple[str, ...] = ()
+    """Sources `style-src` allows besides 'self' on this page."""
+
+    @property
+    def headers(self) -> dict[str, str]:
+        if not self.style_sources:
+            return PAGE_HEADERS
+        styles = " ".join(("style-src 'self'", *self.style_sources))
+        policy = CONTENT_SECURITY_POLICY.replace("style-src 'self'", styles)
+        return {**PAGE_HEADERS, "Content-Security-Policy": policy}
 
 
 KIOSK_PAGE = Page(
@@ -94,6 +104,16 @@ SCREEN_PAGE = Page(
 )
 WINDOW_PAGE = Page(
     "window", "window.html", "window.js", "window_screen.title", {"kinds": ["window_screen"]}
+)
+TABLET_PAGE = Page(
+    "tablet",
+    "tablet.html",
+    "tablet.js",
+    "tablet.title",
+    {"kinds": ["tablet"]},
+    # Today's report opens in a tab made from a blob: URL, which keeps this page's policy: the
+    # tablet hands the report's own stylesheet over as a blob: URL (only its scripts make them).
+    style_sources=("blob:",),
 )
 PAD_PAGE = Page(
     "pad",
@@ -161,7 +181,7 @@ class PageRenderer:
             settings_json=json_block(settings),
             **params,
         )
-        return HTMLResponse(html, headers=PAGE_HEADERS)
+        return HTMLResponse(html, headers=page.headers)
 
 
 # --- QR codes --------------------------------------------------------------------------------
@@ -243,6 +263,9 @@ def page_routes() -> list[BaseRoute]:
     async def rating_pad(request: Request) -> Response:
         return renderer.render(PAD_PAGE)
 
+    async def tablet(request: Request) -> Response:
+        return renderer.render(TABLET_PAGE)
+
     async def tracker(request: Request) -> Response:
         track = request.path_params["track"]
         if not _TRACK.match(track):
@@ -282,6 +305,7 @@ def page_routes() -> list[BaseRoute]:
         Route("/screen", call_screen, methods=["GET"]),
         Route("/window", window_screen, methods=["GET"]),
         Route("/pad", rating_pad, methods=["GET"]),
+        Route("/tablet", tablet, methods=["GET"]),
         Route("/t/{track}", tracker, methods=["GET"]),
         Route("/book/{hall}", booking, methods=["GET"]),
         Route("/i18n/{lang}.json", translation_table, methods=["GET"]),

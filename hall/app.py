@@ -93,7 +93,9 @@ def create_app(settings: Settings) -> Starlette:
         directory = StoreDirectory(store, engine)
         hub = MetricsHub(engine)
         engine.monitor = hub
-        gateway = Gateway(engine, directory, on_connect=hub.connected, on_drop=hub.dropped)
+        gateway = Gateway(
+            engine, directory, on_connect=hub.connected, on_drop=hub.dropped, alerts=hub
+        )
         hub.gateway = gateway
         server = api.Server(engine, store, directory, token, settings.citizen_secret, hub)
         app.state.server = server

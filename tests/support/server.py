@@ -28,12 +28,18 @@ def free_port() -> int:
 
 class ServerProcess:
     def __init__(
-        self, database_url: str, workdir: Path, *extra: str, bus_url: str = "memory://"
+        self,
+        database_url: str,
+        workdir: Path,
+        *extra: str,
+        bus_url: str = "memory://",
+        command: str = "serve",  # or "demo" (`hall demo`, which takes no --bus)
     ) -> None:
         self.database_url = database_url
         self.workdir = workdir
         self.extra = extra
         self.bus_url = bus_url
+        self.command = command
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
         self.log_path = workdir / f"server-{self.port}.log"
@@ -52,13 +58,12 @@ class ServerProcess:
             sys.executable,
             "-m",
             "hall",
-            "serve",
+            self.command,
             "--port",
             str(self.port),
             "--database",
             self.database_url,
-            "--bus",
-            self.bus_url,
+            *(["--bus", self.bus_url] if self.command == "serve" else []),
             "--log-level",
             "warning",
             *self.extra,
@@ -155,12 +160,17 @@ def mint(server: ServerProcess, hall: str, kind: str, window: str | None = None)
 
 
 def add_staff(
-    server: ServerProcess, hall: str, number: str, name: str, password: str = "secret1"
+    server: ServerProcess,
+    hall: str,
+    number: str,
+    name: str,
+    password: str = "secret1",
+    role: str = "clerk",
 ) -> None:
     with server.admin() as client:
         response = client.post(
             f"/api/halls/{hall}/staff",
-            json={"number": number, "name": name, "password": password, "role": "clerk"},
+            json={"number": number, "name": name, "password": password, "role": role},
         )
         assert response.status_code == 201, response.text
 

@@ -1,0 +1,49 @@
+"""Which devices are offline long enough for a `device_offline` alert (hall/monitoring.py)."""
+
+from __future__ import annotations
+
+from displays.interface import DeviceIdentity
+from hall.monitoring import DeviceWatch
+
+KIOSK = DeviceIdentity("k1", "kiosk", "demo", name="1号取号机")
+SCREEN = DeviceIdentity("s1", "call_screen", "demo")
+TABLET = DeviceIdentity("t1", "tablet", "demo")
+
+
+def test_a_device_gone_for_the_limit_is_reported_once_and_comes_back() -> None:
+    watch = DeviceWatch(after_s=60)
+    watch.change(KIOSK, +1, 0.0)
+    watch.change(KIOSK, -1, 100.0)
+
+    assert watch.overdue(159.0) == []
+    assert watch.overdue(160.0) == [(KIOSK, 100.0)]
+    assert watch.overdue(500.0) == []  # reported once
+    assert watch.change(KIOSK, +1, 510.0) is True  # back: its alert clears
+    watch.change(KIOSK, -1, 600.0)
+    assert watch.overdue(700.0) == [(KIOSK, 600.0)]  # watched again
+
+
+def test_a_quick_reconnect_is_not_offline() -> None:
+    watch = DeviceWatch(after_s=60)
+    watch.change(SCREEN, +1, 0.0)
+    watch.change(SCREEN, -1, 10.0)
+
+    assert watch.change(SCREEN, +1, 12.0) is False
+    assert watch.overdue(1000.0) == []
+
+
+def test_a_device_with_a_second_connection_open_is_online() -> None:
+    watch = DeviceWatch(after_s=60)
+    watch.change(KIOSK, +1, 0.0)
+    watch.change(KIOSK, +1, 1.0)  # a new socket before the old one closed
+    watch.change(KIOSK, -1, 2.0)
+
+    assert watch.overdue(1000.0) == []
+
+
+def test_tablets_are_not_watched() -> None:
+    watch = DeviceWatch(after_s=60)
+    watch.change(TABLET, +1, 0.0)
+    watch.change(TABLET, -1, 1.0)
+
+    assert watch.overdue(1000.0) == []

@@ -1,0 +1,280 @@
+"""The tablet's own commands through a real server process: a floor manager's sign-in and
+acknowledging alerts (answered by the gateway, never reaching the hall's events), alerts pushed
+as they happen, and the day history behind the tablet's chart."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from tests.support.device import Device
+from tests.support.server import ADMIN_TOKEN, ServerProcess, add_staff, create_hall, mint
+
+pytestmark = pytest.mark.anyio
+
+PROMPT_S = 2.5
+"""An acknowledgement reaches every tablet well before the next regular push (every 5 s)."""
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    workdir = tmp_path_factory.mktemp("tablet")
+    process = ServerProcess(f"sqlite:///{workdir / 'hall.db'}", workdir)
+    process.start()
+    yield process
+    process.stop()
+
+
+@pytest.fixture
+def hall(server: ServerProcess) -> str:
+    hall_id = f"t{uuid.uuid4().hex[:8]}"
+    create_hall(server, hall_id)
+    add_staff(server, hall_id, "9001", "李经理", password="manager1", role="manager")
+    add_staff(server, hall_id, "1001", "王晓丽")
+    return hall_id
+
+
+async def metrics_where(device: Device, check: Any, timeout: float = 15.0) -> dict[str, Any]:
+    """The first `metrics` message that satisfies `check`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        left = deadline - time.monotonic()
+        message = await asyncio.wait_for(device.others.get(), max(left, 0.01))
+        if message["type"] == "metrics" and check(message):
+            return message
+
+
+def alert_ids(body: dict[str, Any], kind: str) -> list[str]:
+    return [alert["id"] for alert in body["alerts"] if alert["kind"] == kind]
+
+
+def counted(exposition: str, name: str, hall: str, label: str) -> dict[str, float]:
+    """A counter of a hall by one label, the values counted at least once."""
+    return {
+        sample.labels[label]: sample.value
+        for family in text_string_to_metric_families(exposition)
+        for sample in family.samples
+        if sample.name == name and sample.labels["hall"] == hall and sample.value
+    }
+
+
+def alerts_counted(exposition: str, hall: str) -> dict[str, float]:
+    return counted(exposition, "hall_alerts_total", hall, "kind")
+
+
+def error_of(reply: dict[str, Any]) -> str:
+    assert reply["ok"] is False, reply
+    code: str = reply["error"]["code"]
+    return code
+
+
+# --- manager_sign_in ---------------------------------------------------------------------------
+
+
+async def test_a_manager_signs_in_on_a_tablet(server: ServerProcess, hall: str) -> None:
+    tablet, welcome = await Device.connect(server.ws_url, mint(server, hall, "tablet"))
+
+    result = await tablet.ok("manager_sign_in", {"staff": "9001", "password": "manager1"})
+
+    assert result == {"staff": {"number": "9001", "name": "李经理", "role": "manager"}}
+    again = await tablet.ok("manager_sign_in", {"staff": "9001", "password": "manager1"})
+    assert again == result
+    kiosk, _ = await Device.connect(server.ws_url, mint(server, hall, "kiosk"))
+    issued = await kiosk.ok("issue_ticket", {"service": "social"})
+    event = await tablet.event("ticket.issued")
+    assert event["data"]["ticket"] == issued["ticket"]
+    seen = [(e["seq"], e["event"]) for e in tablet.events]  # the sign-ins made no hall event
+    assert seen == [(welcome["seq"] + 1, "hall.day_started"), (event["seq"], "ticket.issued")]
+    await kiosk.close()
+    await tablet.close()
+
+
+@pytest.mark.parametrize(
+    ("staff", "password", "code"),
+    [
+        ("9001", "wrong-password", "unauthorized"),
+        ("9999", "manager1", "unauthorized"),
+        ("1001", "secret1", "forbidden"),  # a clerk's account, right password
+    ],
+)
+async def test_a_wrong_password_or_a_clerks_account_is_refused(
+    server: ServerProcess, hall: str, staff: str, password: str, code: str
+) -> None:
+    tablet, _ = await Device.connect(server.ws_url, mint(server, hall, "tablet"))
+
+    reply = await tablet.command("manager_sign_in", {"staff": staff, "password": password})
+
+    assert error_of(reply) == code
+    assert password not in reply["error"]["message"]
+    await tablet.close()
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "field"),
+    [
+        ("manager_sign_in", {"staff": "9001"}, "args.password: required string"),
+        ("manager_sign_in", {"staff": 9001, "password": "x"}, "args.staff: must be a string"),
+        ("ack_alert", {}, "args.alert: required string"),
+        ("ack_alert", {"alert": "x", "extra": 1}, "args.extra: unknown argument"),
+    ],
+)
+async def test_malformed_arguments_are_bad_requests(
+    server: ServerProcess, hall: str, name: str, args: dict[str, Any], field: str
+) -> None:
+    tablet, _ = await Device.connect(server.ws_url, mint(server, hall, "tablet"))
+
+    reply = await tablet.command(name, args)
+
+    assert error_of(reply) == "bad_request" and field in reply["error"]["message"]
+    await tablet.close()
+
+
+@pytest.mark.parametrize(
+    ("kind", "window"),
+    [("kiosk", None), ("clerk", "1"), ("call_screen", None), ("window_screen", "1"),
+     ("rating_pad", "1")],
+)  # fmt: skip
+async def test_only_tablets_may_send_them(
+    server: ServerProcess, hall: str, kind: str, window: str | None
+) -> None:
+    device, _ = await Device.connect(server.ws_url, mint(server, hall, kind, window))
+
+    signing_in = await device.command("manager_sign_in", {"staff": "9001", "password": "manager1"})
+    acknowledging = await device.command("ack_alert", {"alert": "no_window_open:A:1"})
+
+    assert error_of(signing_in) == "forbidden"
+    assert error_of(acknowledging) == "forbidden"
+    await device.close()
+
+
+def test_they_are_not_http_commands(server: ServerProcess, hall: str) -> None:
+    with server.admin() as http:
+        response = http.post(
+            f"/api/halls/{hall}/commands/manager_sign_in",
+            json={"staff": "9001", "password": "manager1"},
+        )
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "bad_request"
+
+
+# --- alerts --------------------------------------------------------------------------------------
+
+
+async def test_an_acknowledged_alert_leaves_every_tablet_at_once(
+    server: ServerProcess, hall: str
+) -> None:
+    first, _ = await Device.connect(server.ws_url, mint(server, hall, "tablet"))
+    second, _ = await Device.connect(server.ws_url, mint(server, hall, "tablet"))
+    kiosk, _ = await Device.connect(server.ws_url, mint(server, hall, "kiosk"))
+    await kiosk.ok("issue_ticket", {"service": "social"})  # every window is closed
+
+    body = await metrics_where(second, lambda m: alert_ids(m, "no_window_open"))
+    (alert,) = [a for a in body["alerts"] if a["kind"] == "no_window_open"]
+    assert alert["severity"] == "critical" and alert["active"] is True
+    assert alert["key"] == "alert.no_window_open"
+    assert alert["params"] == {"queue": "综合受理", "queue_id": "A"}
+
+    acknowledged = await first.ok("ack_alert", {"alert": alert["id"]})
+    started = time.monotonic()
+
+    assert acknowledged == {"alert": alert["id"]}
+    await metrics_where(second, lambda m: alert["id"] not in alert_ids(m, "no_window_open"))
+    assert time.monotonic() - started < PROMPT_S
+    assert await second.ok("ack_alert", {"alert": alert["id"]}) == acknowledged  # a retry
+    unknown = await first.command("ack_alert", {"alert": "no_window_open:Z:1"})
+    assert error_of(unknown) == "unknown_alert"
+
+    with server.admin() as http:
+        figures = http.get(f"/api/halls/{hall}/metrics").json()
+        exposition = http.get("/metrics").text
+    assert alert["id"] not in [a["id"] for a in figures["alerts"]]
+    assert alerts_counted(exposition, hall) == {"no_window_open": 1.0}
+    for device in (first, second, kiosk):
+        await device.close()
+
+
+def test_a_new_halls_first_ticket_counts_once(server: ServerProcess) -> None:
+    """The hall's first command comes right after its creation, before the figures' next
+    push: its ticket is counted once and its alert (no window open) raised once."""
+    hall = f"t{uuid.uuid4().hex[:8]}"
+    create_hall(server, hall)
+    with server.admin() as http:
+        issued = http.post(f"/api/halls/{hall}/commands/issue_ticket", json={"service": "tax"})
+        assert issued.status_code == 200, issued.text
+        figures = http.get(f"/api/halls/{hall}/metrics").json()
+        exposition = http.get("/metrics").text
+
+    assert figures["queues"]["B"]["issued"] == 1 and figures["queues"]["B"]["waiting"] == 1
+    assert [a["kind"] for a in figures["alerts"]] == ["no_window_open"]
+    assert counted(exposition, "hall_tickets_issued_total", hall, "queue") == {"B": 1.0}
+    assert alerts_counted(exposition, hall) == {"no_window_open": 1.0}
+
+
+async def test_a_wait_past_the_target_is_pushed_as_it_happens(server: ServerProcess) -> None:
+    hall = f"t{uuid.uuid4().hex[:8]}"
+    create_hall(server, hall, service_target_minutes=0.1)  # 6 s
+    tablet, _ = await Device.connect(server.ws_url, mint(server, hall, "tablet"))
+    await tablet.ok("open_window", {"window": "1"})
+    await tablet.ok("pause", {"window": "1", "reason": "午休"})
+    issued = await tablet.ok("issue_ticket", {"service": "social"})
+
+    body = await metrics_where(tablet, lambda m: alert_ids(m, "wait_over_target"))
+
+    (alert,) = [a for a in body["alerts"] if a["kind"] == "wait_over_target"]
+    assert alert["params"]["number"] == issued["ticket"]["number"]
+    assert alert["params"]["target"] == "0.1"
+    assert body["service_target_s"] == 6
+    assert body["queues"]["A"]["longest_wait_s"] >= 6
+    await tablet.close()
+
+
+# --- the day history -----------------------------------------------------------------------------
+
+
+async def test_the_day_history_for_tablets_and_the_admin(server: ServerProcess, hall: str) -> None:
+    tablet_token = mint(server, hall, "tablet")
+    tablet, _ = await Device.connect(server.ws_url, tablet_token)
+    await tablet.ok("issue_ticket", {"service": "social"})
+    await tablet.ok("issue_ticket", {"service": "tax"})
+    await metrics_where(tablet, lambda m: m["hall"]["waiting"] == 2)
+    path = f"/api/halls/{hall}/metrics/history"
+
+    with httpx.Client(base_url=server.url, timeout=10.0) as http:
+        for token in (tablet_token, ADMIN_TOKEN):
+            response = http.get(path, headers={"Authorization": f"Bearer {token}"})
+            assert response.status_code == 200, response.text
+            history = response.json()
+            assert history["step_s"] == 60 and len(history["day"]) == 10
+            assert set(history["series"]) == {"A", "B", "hall"}
+            at, waiting, eta = history["series"]["hall"][-1]
+            assert at.endswith(":00.000Z") and waiting == 2 and eta is None  # all closed
+            assert history["series"]["A"][-1][1:] == [1, None]
+        kiosk = http.get(path, headers={"Authorization": f"Bearer {mint(server, hall, 'kiosk')}"})
+        nobody = http.get(path)
+        other_hall = f"t{uuid.uuid4().hex[:8]}"
+        create_hall(server, other_hall)
+        elsewhere = http.get(
+            f"/api/halls/{other_hall}/metrics/history",
+            headers={"Authorization": f"Bearer {tablet_token}"},
+        )
+    assert (kiosk.status_code, kiosk.json()["error"]["code"]) == (403, "forbidden")
+    assert (nobody.status_code, nobody.json()["error"]["code"]) == (401, "unauthorized")
+    assert elsewhere.status_code == 403
+    await tablet.close()
+
+
+def test_the_tablet_page_allows_blob_stylesheets_for_the_report(server: ServerProcess) -> None:
+    tablet = httpx.get(f"{server.url}/tablet")
+    clerk = httpx.get(f"{server.url}/clerk")
+
+    assert tablet.status_code == 200 and "/static/tablet.js" in tablet.text
+    assert "style-src 'self' blob:;" in tablet.headers["content-security-policy"]
+    assert "script-src 'self';" in tablet.headers["content-security-policy"]
+    assert "style-src 'self';" in clerk.headers["content-security-policy"]
