@@ -20,7 +20,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from displays.interface import DeviceIdentity, Reply
-from displays.kinds import ADMIN, DEVICE_KINDS, WINDOW_KINDS
+from displays.kinds import ADMIN, DEVICE_KINDS, TABLET, WINDOW_KINDS
 from displays.permissions import Forbidden, authorize
 from displays.protocol import ProtocolError, SignInRequest, command_from_args
 from displays.views import public_ticket, snapshot, ticket_progress
@@ -151,6 +151,15 @@ async def get_metrics(request: Request) -> JSONResponse:
     require_hall(request, hall)
     await caller(request, hall)
     return JSONResponse(server_of(request).metrics.body(hall))
+
+
+async def get_metrics_history(request: Request) -> JSONResponse:
+    """Today's waiting counts and expected waits, a sample a minute (the tablet's chart)."""
+    hall = request.path_params["hall"]
+    require_hall(request, hall)
+    if (await caller(request, hall)).kind not in (ADMIN, TABLET):
+        raise ApiError("forbidden", "the history is for tablets and the admin")
+    return JSONResponse(server_of(request).metrics.history(hall))
 
 
 async def get_snapshot(request: Request) -> JSONResponse:
@@ -526,6 +535,7 @@ def routes() -> list[Route]:
         Route("/api/halls/{hall}", get_hall, methods=["GET"]),
         Route("/api/halls/{hall}/snapshot", get_snapshot),
         Route("/api/halls/{hall}/metrics", get_metrics),
+        Route("/api/halls/{hall}/metrics/history", get_metrics_history),
         Route("/api/halls/{hall}/commands/{name}", post_command, methods=["POST"]),
         Route("/api/halls/{hall}/devices", post_device, methods=["POST"]),
         Route("/api/halls/{hall}/devices", get_devices, methods=["GET"]),
@@ -537,4 +547,11 @@ def routes() -> list[Route]:
         Route("/api/halls/{hall}/appointments/{code}", get_appointment, methods=["GET"]),
         Route("/api/halls/{hall}/appointments/{code}", delete_appointment, methods=["DELETE"]),
         Route("/api/track/{track}", get_track),
+        *_report_routes(),
     ]
+
+
+def _report_routes() -> list[Route]:
+    from hall.report.http import report_routes  # it builds on this module's callers
+
+    return report_routes()

@@ -85,6 +85,10 @@ def openapi_document() -> dict[str, Any]:
                 "parameters": [_HALL],
                 "get": _op("Live waiting-time figures of the hall (the tablets' metrics message)"),
             },
+            "/api/halls/{hall}/metrics/history": {
+                "parameters": [_HALL],
+                "get": _op("Today's waiting and expected waits, a sample a minute (tablet, admin)"),
+            },
             "/metrics": {"get": _op("Prometheus exposition", auth=False)},
             "/api/halls/{hall}/snapshot": {
                 "parameters": [_HALL],
@@ -125,6 +129,19 @@ def openapi_document() -> dict[str, Any]:
                 "parameters": [_HALL, _param("code"), _IDEMPOTENCY],
                 "get": _op("Look up a booking (masked personal data)", auth=False),
                 "delete": _op("Cancel a booking", auth=False),
+            },
+            "/api/halls/{hall}/reports/{date}": {
+                "parameters": [_HALL, _param("date"), _param("lang", "query", required=False)],
+                "get": _op("The day's report as an HTML page (admin or the hall's tablet)"),
+            },
+            "/api/halls/{hall}/reports/{date}/{table}.csv": {
+                "parameters": [
+                    _HALL,
+                    _param("date"),
+                    _param("table"),
+                    _param("lang", "query", required=False),
+                ],
+                "get": _op("One table of the day's report as CSV (admin or the hall's tablet)"),
             },
             "/api/track/{track}": {
                 "parameters": [_param("track")],
