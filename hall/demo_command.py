@@ -1,0 +1,223 @@
+"""`hall demo`: what `hall serve --demo` starts, brought to life by simulated devices.
+
+The server is the one `hall serve --demo` runs (same demo hall, staff, printed admin token and
+page links). Unless `--no-sim`, once it is up a simulated kiosk, clerks and rating pads
+(`hall/demo_flow.py`) work the hall through its own `/ws`, `--speed` times faster than the clock,
+so that every page is alive the moment a newcomer opens it. Window 1 is left to the newcomer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import json
+import logging
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import uvicorn
+
+from hall.api import Server, mint_device
+from hall.app import Settings, create_app
+from hall.demo import DEMO_STAFF, DemoStaff, demo_config_document
+from hall.demo_flow import ClerkSeat, DemoFlow
+from hall.demo_setup import DEMO_HALL, set_up_demo
+from hall.serve_command import WS_MAX_SIZE
+from queueing.config import HallConfig, parse_config
+from queueing.demand import Demand, DemandError, parse_demand
+
+log = logging.getLogger("hall.demo")
+
+DEMO_DEMAND = Path(__file__).resolve().parents[1] / "docs" / "examples" / "demo-demand.json"
+USER_WINDOW = "1"  # no simulated clerk: the newcomer's own window
+SPARE_WINDOWS = ("20",)  # 帮办代办, staffed on demand: stays closed
+
+_running: set[asyncio.Task[None]] = set()  # the flow's task, kept alive while it runs
+
+
+@dataclass(frozen=True, slots=True)
+class FlowOptions:
+    simulate: bool
+    speed: float
+    seed: int | None
+    demand: Demand
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Run the demo hall (as `hall serve --demo`) with simulated citizens, clerks and rating "
+        "pads, driven by the demo demand for the hour of the hall's clock (outside 08:30-17:30 "
+        "the demand of 10:00 plays: the demo hall never closes). Window 1 is left to you."
+    )
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument(
+        "--database",
+        default=os.environ.get("HALL_DATABASE_URL", "sqlite:///hall.db"),
+        help="sqlite:///FILE (default sqlite:///hall.db) or postgresql://USER@HOST/DB",
+    )
+    parser.add_argument(
+        "--speed",
+        type=_speed,
+        default=10.0,
+        help="how much faster than the clock the simulated hall runs (default 10: a 6-minute "
+        "service lasts 36 s)",
+    )
+    parser.add_argument("--no-sim", action="store_true", help="a quiet demo: no simulated flow")
+    parser.add_argument("--seed", type=int, default=None, help="random seed of the simulated flow")
+    parser.add_argument(
+        "--demand",
+        type=Path,
+        default=DEMO_DEMAND,
+        metavar="DEMAND.json",
+        help="arrivals per hour and service times (default docs/examples/demo-demand.json)",
+    )
+    parser.add_argument("--log-level", default="info")
+
+
+def run(args: argparse.Namespace) -> int:
+    config = parse_config(demo_config_document())
+    try:
+        demand = _read_demand(args.demand, config)
+    except DemandError as error:
+        print(f"hall demo: {args.demand} is not usable:", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
+    options = FlowOptions(not args.no_sim, args.speed, args.seed, demand)
+    settings = Settings.from_env()
+    settings.database_url = args.database
+    settings.on_ready = _on_ready(args.host, args.port, options)
+    gc.set_threshold(50_000, 20, 100)  # as `hall serve` does
+    uvicorn.run(
+        create_app(settings),
+        host=args.host,
+        port=args.port,
+        ws_max_size=WS_MAX_SIZE,
+        ws_per_message_deflate=False,
+        log_level=args.log_level,
+        access_log=False,
+    )
+    return 0
+
+
+def _read_demand(path: Path, config: HallConfig) -> Demand:
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise DemandError([f"cannot read it: {error}"]) from None
+    return parse_demand(document, config)
+
+
+def _on_ready(host: str, port: int, options: FlowOptions) -> Callable[[Server], Awaitable[None]]:
+    async def on_ready(server: Server) -> None:
+        lines = await set_up_demo(server, f"http://{host}:{port}")
+        if options.simulate:
+            _quiet_device_chatter()
+            lines += await _start_flow(server, f"http://{_local(host)}:{port}", options)
+        else:
+            lines.append("hall: a quiet demo (--no-sim): nothing happens until you do it")
+        print("\n".join(lines), flush=True)
+
+    return on_ready
+
+
+async def _start_flow(server: Server, base_url: str, options: FlowOptions) -> list[str]:
+    """Mint the simulated devices' tokens and start the flow; what to tell the newcomer."""
+    config = server.engine.view(DEMO_HALL).state.config
+    seats = [await _seat(server, window, staff) for window, staff in _clerks()]
+    _, kiosk = await mint_device(
+        server.store, server.engine, DEMO_HALL, "kiosk", None, "kiosk (simulated)"
+    )
+    flow = DemoFlow(
+        base_url, config, options.demand, kiosk, seats, speed=options.speed, seed=options.seed
+    )
+    task = asyncio.create_task(flow.run())
+    _running.add(task)
+    task.add_done_callback(_running.discard)
+    you = next(s for s in DEMO_STAFF if s.window == USER_WINDOW)
+    return [
+        f"hall: simulated flow at {options.speed:g}x speed: a kiosk issues tickets, clerks at "
+        f"windows {_ranges([s.window for s in seats])} call and serve them, rating pads rate "
+        "them (`hall demo --no-sim` for a quiet hall)",
+        f"hall: window {USER_WINDOW} is yours: open its clerk link above and sign in as "
+        f"{you.number} / {you.password}; window {', '.join(SPARE_WINDOWS)} stays closed",
+    ]
+
+
+def _clerks() -> list[tuple[str, DemoStaff]]:
+    """The demo clerks the flow plays, with their windows: all but the newcomer's and the spare."""
+    skip = {USER_WINDOW, *SPARE_WINDOWS}
+    return [
+        (s.window, s)
+        for s in DEMO_STAFF
+        if s.role == "clerk" and s.window is not None and s.window not in skip
+    ]
+
+
+async def _seat(server: Server, window: str, staff: DemoStaff) -> ClerkSeat:
+    store, engine = server.store, server.engine
+    _, clerk = await mint_device(
+        store, engine, DEMO_HALL, "clerk", window, f"clerk {window} (simulated)"
+    )
+    _, pad = await mint_device(
+        store, engine, DEMO_HALL, "rating_pad", window, f"rating pad {window} (simulated)"
+    )
+    return ClerkSeat(window, staff.number, staff.password, clerk, pad)
+
+
+class _ConnectionChatter(logging.Filter):
+    """Drops uvicorn's per-connection lines ("WebSocket /ws" [accepted], connection open and
+    closed): the simulated devices' connections would push the printed links off screen."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno > logging.INFO:
+            return True
+        message = record.getMessage()
+        return "[accepted]" not in message and message not in CHATTER
+
+
+CHATTER = ("connection open", "connection closed")
+
+
+def _quiet_device_chatter() -> None:
+    """Below debug level, keep the console for what the newcomer needs: the links, warnings,
+    and the flow's summary each minute (not a line per connection and per command)."""
+    if logging.getLogger().getEffectiveLevel() >= logging.INFO:
+        logging.getLogger("uvicorn.error").addFilter(_ConnectionChatter())
+        logging.getLogger("hall.engine").setLevel(logging.WARNING)
+
+
+def _local(host: str) -> str:
+    """Where this process reaches its own server."""
+    if host in ("", "0.0.0.0"):
+        return "127.0.0.1"
+    if host == "::":
+        return "[::1]"
+    return f"[{host}]" if ":" in host else host
+
+
+def _ranges(windows: list[str]) -> str:
+    """ "2, 3, 4, 7" -> "2-4, 7" (numeric ids; others listed as they are)."""
+    numbers = sorted(int(w) for w in windows if w.isdigit())
+    parts: list[str] = []
+    for n in numbers:
+        if parts and parts[-1].split("-")[-1] == str(n - 1):
+            parts[-1] = f"{parts[-1].split('-')[0]}-{n}"
+        else:
+            parts.append(str(n))
+    return ", ".join(parts + [w for w in windows if not w.isdigit()])
+
+
+def _speed(text: str) -> float:
+    value = float(text)
+    if not 0.1 <= value <= 10_000:
+        raise argparse.ArgumentTypeError("must be from 0.1 to 10000")
+    return value
