@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import json
 import logging
 import os
@@ -19,14 +18,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import uvicorn
-
 from hall.api import Server, mint_device
-from hall.app import Settings, create_app
+from hall.app import Settings
 from hall.demo import DEMO_STAFF, DemoStaff, demo_config_document
 from hall.demo_flow import ClerkSeat, DemoFlow
 from hall.demo_setup import DEMO_HALL, set_up_demo
-from hall.serve_command import WS_MAX_SIZE
+from hall.serve_command import configure_logging, serve
 from queueing.config import HallConfig, parse_config
 from queueing.demand import Demand, DemandError, parse_demand
 
@@ -88,23 +85,12 @@ def run(args: argparse.Namespace) -> int:
         for problem in error.problems:
             print(f"  - {problem}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
+    configure_logging(args.log_level)
     options = FlowOptions(not args.no_sim, args.speed, args.seed, demand)
     settings = Settings.from_env()
     settings.database_url = args.database
     settings.on_ready = _on_ready(args.host, args.port, options)
-    gc.set_threshold(50_000, 20, 100)  # as `hall serve` does
-    uvicorn.run(
-        create_app(settings),
-        host=args.host,
-        port=args.port,
-        ws_max_size=WS_MAX_SIZE,
-        ws_per_message_deflate=False,
-        log_level=args.log_level,
-        access_log=False,
-    )
+    serve(settings, args.host, args.port, args.log_level)
     return 0
 
 

@@ -60,9 +60,11 @@ async def set_up_demo(server: Server, base_url: str) -> list[str]:
             _, token = await mint_device(server.store, server.engine, DEMO_HALL, kind, window, None)
             lines.append(f"  {kind:<14} {base_url}{PAGES[kind]}#token={token}  (window {window})")
     clerks = [s for s in DEMO_STAFF if s.role == "clerk"][:3]
+    manager = next(s for s in DEMO_STAFF if s.role == "manager")
     lines.append(
-        "hall: demo staff (number / password): "
+        "hall: demo clerks (number / password): "
         + ", ".join(f"{s.number} / {s.password}" for s in clerks)
+        + f"; floor manager, for the tablet: {manager.number} / {manager.password}"
     )
     lines.append(f"hall: booking page {base_url}/book/{DEMO_HALL}; API {base_url}/openapi.json")
     return lines

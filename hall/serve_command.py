@@ -42,9 +42,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    logging.basicConfig(
-        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
+    configure_logging(args.log_level)
     settings = Settings.from_env()
     settings.database_url = args.database
     settings.bus_url = args.bus
@@ -53,17 +51,27 @@ def run(args: argparse.Namespace) -> int:
         from hall.demo_setup import demo_on_ready
 
         settings.on_ready = demo_on_ready(f"http://{args.host}:{args.port}")
+    serve(settings, args.host, args.port, args.log_level)
+    return 0
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
+
+
+def serve(settings: Settings, host: str, port: int, log_level: str) -> None:
+    """Run the server until it is stopped (Ctrl-C, SIGTERM)."""
     # Thousands of long-lived connections make young-generation collections frequent and full
     # ones slow; collect less often so a call is not held up behind a collection.
     gc.set_threshold(50_000, 20, 100)
-    app = create_app(settings)
     uvicorn.run(
-        app,
-        host=args.host,
-        port=args.port,
+        create_app(settings),
+        host=host,
+        port=port,
         ws_max_size=WS_MAX_SIZE,
         ws_per_message_deflate=False,  # compressing tiny JSON frames costs more than it saves
-        log_level=args.log_level,
+        log_level=log_level,
         access_log=False,
     )
-    return 0
