@@ -17,6 +17,7 @@ import {
   pairedToken,
   setHallName,
   show,
+  showKeyedMessage,
   t,
 } from "./hall.js";
 import { ServerClock, formatDuration } from "./serverclock.js";
@@ -176,10 +177,7 @@ async function signIn(event) {
 }
 
 function showSignInError(key) {
-  const node = $("#sign-in-error");
-  node.dataset.key = key ?? "";
-  node.textContent = key ? (key.startsWith("error.") ? explain(key.slice(6)) : t(key)) : "";
-  show(node, Boolean(key));
+  showKeyedMessage($("#sign-in-error"), key);
 }
 
 function onAction(name) {

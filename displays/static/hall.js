@@ -68,6 +68,15 @@ export function explain(code) {
   return key in TABLE.strings[TABLE.default] ? t(key) : t("error.unknown");
 }
 
+/** Show the text of a translation key in `node`, or hide it for none; an `error.<code>` key
+ * shows the code's plain-language explanation. The key stays on the node (`data-key`), so the
+ * page can show it again in another language. */
+export function showKeyedMessage(node, key) {
+  node.dataset.key = key ?? "";
+  node.textContent = key ? (key.startsWith("error.") ? explain(key.slice(6)) : t(key)) : "";
+  show(node, Boolean(key));
+}
+
 export function hasText(key) {
   return key in TABLE.strings[TABLE.default];
 }

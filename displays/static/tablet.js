@@ -21,6 +21,7 @@ import {
   pairedToken,
   setHallName,
   show,
+  showKeyedMessage,
   t,
 } from "./hall.js";
 import { drawChart } from "./chart.js";
@@ -101,10 +102,7 @@ async function signIn(event) {
 }
 
 function showSignInError(key) {
-  const node = $("#sign-in-error");
-  node.dataset.key = key ?? "";
-  node.textContent = key ? (key.startsWith("error.") ? explain(key.slice(6)) : t(key)) : "";
-  show(node, Boolean(key));
+  showKeyedMessage($("#sign-in-error"), key);
 }
 
 // --- the hall's state --------------------------------------------------------------------------
