@@ -26,7 +26,6 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from bench.big_hall import big_hall
-from displays.interface import SequencedEvent
 from hall.engine import SNAPSHOT_EVERY
 from hall.storage import SqlStore, open_store
 from hall.storage import tables as t
@@ -38,6 +37,7 @@ from queueing.decide import decide
 from queueing.errors import DomainError
 from queueing.events import HallConfigured
 from queueing.model import CALLING, IDLE, SERVING_WINDOW, HallState, initial_state
+from queueing.stream import SequencedEvent
 
 HALL = "big"
 BATCH_EVENTS = 200

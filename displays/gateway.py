@@ -19,14 +19,7 @@ from typing import Any, Protocol
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from displays.interface import (
-    DeviceIdentity,
-    Directory,
-    HallService,
-    Reply,
-    SequencedEvent,
-    StaffIdentity,
-)
+from displays.interface import DeviceIdentity, Directory, HallService, StaffIdentity
 from displays.kinds import TRACKER
 from displays.permissions import Forbidden, authorize, receives
 from displays.protocol import (
@@ -49,6 +42,7 @@ from displays.protocol import (
 )
 from displays.views import render_event, snapshot, ticket_progress
 from queueing.commands import SignIn
+from queueing.stream import Reply, SequencedEvent
 
 log = logging.getLogger("hall.gateway")
 

@@ -5,37 +5,14 @@ The engine in `hall/engine.py` implements `HallService`; the gateway and pages u
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Hashable, Mapping
+from collections.abc import AsyncIterator, Callable, Hashable
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 
 from queueing.commands import Command
 from queueing.estimate import Estimate
-from queueing.events import Event
 from queueing.model import HallState
-
-
-@dataclass(frozen=True, slots=True)
-class SequencedEvent:
-    """An event as committed to a hall's stream: its sequence number and commit time (UTC)."""
-
-    hall: str
-    seq: int
-    at: datetime
-    event: Event
-
-
-@dataclass(frozen=True, slots=True)
-class Reply:
-    """A command's reply as the protocol sends it: `{"ok": ..., "result"|"error": ...}`."""
-
-    ok: bool
-    body: Mapping[str, Any]
-
-    def as_dict(self) -> dict[str, Any]:
-        key = "result" if self.ok else "error"
-        return {"ok": self.ok, key: dict(self.body)}
+from queueing.stream import Reply, SequencedEvent
 
 
 @dataclass(frozen=True, slots=True)

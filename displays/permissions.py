@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import TypeVar
 
-from displays.interface import SequencedEvent
 from displays.kinds import (
     ADMIN,
     CALL_SCREEN,
@@ -26,6 +25,7 @@ from displays.kinds import (
 from displays.protocol import FORBIDDEN, ProtocolError, SessionCommand, SignInRequest
 from queueing import commands as cmd
 from queueing import events as ev
+from queueing.stream import SequencedEvent
 
 C = TypeVar("C", bound=cmd.Command | SignInRequest | SessionCommand)
 

@@ -14,10 +14,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from displays.interface import Reply
 from displays.kinds import KINDS, TRACKER
 from queueing import commands as cmd
 from queueing.model import GREEN, NORMAL
+from queueing.stream import Reply
 
 # Error codes the protocol adds to the core's (`queueing/errors.py`).
 BAD_REQUEST = "bad_request"

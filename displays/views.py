@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from displays import i18n
-from displays.interface import HallView, SequencedEvent
+from displays.interface import HallView
 from displays.kinds import (
     ADMIN,
     CLERK,
@@ -37,6 +37,7 @@ from queueing.model import (
     Ticket,
     Window,
 )
+from queueing.stream import SequencedEvent
 
 STAFF_KINDS = frozenset({ADMIN, CLERK, TABLET})
 """Hall-wide kinds whose snapshot also lists every ticket in play (to call, unpark, cancel)."""

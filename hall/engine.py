@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from displays.interface import HallView, Reply, SequencedEvent
+from displays.interface import HallView
 from displays.results import render_result
 from hall.auth import new_token
 from hall.bus.base import Bus, BusError, SubscriberLagged
@@ -33,6 +33,7 @@ from queueing.errors import DomainError
 from queueing.estimate import Estimate, estimate_waits
 from queueing.events import HallConfigured
 from queueing.model import HallState, initial_state
+from queueing.stream import Reply, SequencedEvent
 
 log = logging.getLogger("hall.engine")
 

@@ -24,8 +24,8 @@ from metrics.waiting import WaitingLine
 from metrics.window_time import SERVING_STATUSES, TimeAccount
 from metrics.windows import RollingCount, minute_of
 from queueing import events as ev
+from queueing.calendar import service_day
 from queueing.config import HallConfig
-from queueing.decide import service_day
 from queueing.estimate import Estimate
 from queueing.model import CLOSED, PAUSED, WAITING, HallState, Ticket
 

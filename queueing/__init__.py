@@ -2,9 +2,10 @@
 the day simulator. Standard library only; no I/O, no clock, no global state."""
 
 from queueing.apply import apply, replay
+from queueing.calendar import service_day, slot_starts
 from queueing.codec import event_from_dict, event_to_dict, state_from_dict, state_to_dict
 from queueing.config import HallConfig, Rules, config_document, parse_config
-from queueing.decide import decide, service_day, slot_starts
+from queueing.decide import decide
 from queueing.errors import ConfigError, DomainError
 from queueing.estimate import Estimate, estimate_waits
 from queueing.model import HallState, Ticket, Window, initial_state

@@ -8,15 +8,14 @@ the hall's time zone) starts with a `DayStarted` event ahead of the command's ow
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
-from functools import lru_cache
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from queueing import commands as cmd
 from queueing import errors
 from queueing import events as ev
 from queueing.apply import apply
+from queueing.calendar import local_time, service_day, slot_starts
 from queueing.config import HallConfig
 from queueing.frozen import replace
 from queueing.model import (
@@ -57,33 +56,6 @@ def decide(state: HallState, command: cmd.Command, now: datetime) -> Events:
         state = apply(state, events[0])
     handler = _HANDLERS[type(command)]
     return events + handler(state, command, t)
-
-
-def service_day(config: HallConfig, t: float) -> str:
-    """The hall's local date (YYYY-MM-DD) at epoch time `t`."""
-    day = _minute_date(config.timezone, t // 60)
-    return day if day is not None else _local_date(config.timezone, t)
-
-
-def _local_date(timezone: str, t: float) -> str:
-    return datetime.fromtimestamp(t, ZoneInfo(timezone)).date().isoformat()
-
-
-@lru_cache(maxsize=256)
-def _minute_date(timezone: str, minute: float) -> str | None:
-    """The local date throughout a whole UTC minute, or None if it changes within the minute.
-
-    Every command asks for its service day and a busy hall takes many commands a minute, so the
-    date is worked out once a minute. The minute's end is included: a time just before it may
-    round up to it (datetime keeps microseconds). Dates never go back and forth within a minute.
-    """
-    start = minute * 60
-    day = _local_date(timezone, start)
-    return day if _local_date(timezone, start + 60) == day else None
-
-
-def local_time(config: HallConfig, t: float) -> datetime:
-    return datetime.fromtimestamp(t, ZoneInfo(config.timezone))
 
 
 class StateLines:
@@ -616,25 +588,6 @@ def _require_slot(config: HallConfig, slot_start: float, t: float) -> None:
         raise errors.SlotInvalid(
             f"slots open {config.rules.booking_days_ahead} days ahead at the most"
         )
-
-
-def slot_starts(config: HallConfig, day: str) -> list[float]:
-    """The start times (epoch seconds) of the appointment slots on a local date."""
-    zone = ZoneInfo(config.timezone)
-    date = datetime.fromisoformat(day).date()
-    if date.isoweekday() not in config.rules.weekdays:
-        return []
-    open_h, open_m = map(int, config.rules.open_time.split(":"))
-    close_h, close_m = map(int, config.rules.close_time.split(":"))
-    midnight = datetime(date.year, date.month, date.day, tzinfo=zone)
-    start = midnight + timedelta(hours=open_h, minutes=open_m)
-    close = midnight + timedelta(hours=close_h, minutes=close_m)
-    step = timedelta(minutes=config.rules.slot_minutes)
-    slots: list[float] = []
-    while start + step <= close:
-        slots.append(start.timestamp())
-        start += step
-    return slots
 
 
 def _cancel_booking(state: HallState, command: cmd.CancelBooking, t: float) -> Events:

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from displays.interface import Reply, SequencedEvent
 from queueing.model import HallState
+from queueing.stream import Reply, SequencedEvent
 
 
 class StorageError(Exception):

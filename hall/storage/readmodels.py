@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from displays.interface import SequencedEvent
 from queueing import events as ev
 from queueing.model import (
     BOOKED,
@@ -29,6 +28,7 @@ from queueing.model import (
     Ticket,
     Window,
 )
+from queueing.stream import SequencedEvent
 
 Row = dict[str, Any]
 

@@ -15,7 +15,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from displays.interface import Reply, SequencedEvent
 from hall.storage import schema
 from hall.storage import tables as t
 from hall.storage.base import (
@@ -44,6 +43,7 @@ from queueing.apply import apply
 from queueing.errors import ConfigError
 from queueing.events import HallConfigured
 from queueing.model import HallState, initial_state
+from queueing.stream import Reply, SequencedEvent
 
 log = logging.getLogger("hall.storage")
 

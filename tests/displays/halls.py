@@ -11,14 +11,16 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from displays.interface import HallView, SequencedEvent
+from displays.interface import HallView
 from queueing import commands as cmd
 from queueing import events as ev
 from queueing.apply import apply
+from queueing.calendar import slot_starts
 from queueing.config import parse_config
-from queueing.decide import decide, slot_starts
+from queueing.decide import decide
 from queueing.estimate import estimate_waits
 from queueing.model import HallState, Ticket, initial_state
+from queueing.stream import SequencedEvent
 
 SECRET = "SECRET"
 ZONE = ZoneInfo("Asia/Shanghai")

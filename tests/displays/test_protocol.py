@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 
-from displays.interface import Reply
 from displays.protocol import (
     BAD_REQUEST,
     COMMAND_SPECS,
@@ -27,6 +26,7 @@ from displays.protocol import (
 from queueing import commands as cmd
 from queueing import errors
 from queueing.events import EVENT_TYPES
+from queueing.stream import Reply
 
 
 def refused(text: str) -> ProtocolError:

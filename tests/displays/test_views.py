@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 
-from displays.interface import SequencedEvent
 from displays.permissions import receives
 from displays.views import (
     iso_datetime,
@@ -22,6 +21,7 @@ from queueing import events as ev
 from queueing.apply import apply
 from queueing.events import EVENT_TYPES
 from queueing.model import HallState
+from queueing.stream import SequencedEvent
 from tests.displays.halls import SECRET, Hall, full_day, open_hall
 
 ISO_MS_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")

@@ -12,15 +12,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from displays.interface import SequencedEvent
 from hall.storage.base import Batch
 from queueing import commands as cmd
 from queueing.apply import apply
+from queueing.calendar import slot_starts
 from queueing.config import HallConfig
-from queueing.decide import decide, slot_starts
+from queueing.decide import decide
 from queueing.errors import DomainError
 from queueing.events import Event, HallConfigured
 from queueing.model import HallState, initial_state
+from queueing.stream import SequencedEvent
 from tests.queueing.conftest import hall_config, local
 
 

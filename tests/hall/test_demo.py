@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from hall.demo import DEMO_STAFF, demo_config_document
+from hall.demo.hall import DEMO_STAFF, demo_config_document
 from queueing import commands as cmd
 from queueing import events as ev
 from queueing.config import HallConfig, parse_config
@@ -42,7 +42,7 @@ def test_the_demo_document_is_a_valid_hall(config: HallConfig) -> None:
 
 def test_the_example_file_is_the_demo_document() -> None:
     assert json.loads(EXAMPLE.read_text(encoding="utf-8")) == demo_config_document(), (
-        "regenerate it: python -m hall.demo > docs/examples/demo-hall.json"
+        "regenerate it: python -m hall.demo.hall > docs/examples/demo-hall.json"
     )
 
 

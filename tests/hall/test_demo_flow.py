@@ -26,8 +26,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from websockets.asyncio.server import ServerConnection, serve
 
 from displays import i18n
-from hall.demo import demo_config_document
-from hall.demo_flow import (
+from hall.demo.flow import (
     ABSENT,
     DAY_HOUR,
     GOING_AWAY,
@@ -51,6 +50,7 @@ from hall.demo_flow import (
     pause_plan,
     service_seconds,
 )
+from hall.demo.hall import demo_config_document
 from queueing.config import HallConfig, parse_config
 from queueing.demand import Demand, ServiceTime, parse_demand
 from queueing.simulate import sample_service_seconds

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from displays.interface import DeviceIdentity
-from hall.monitoring import DeviceWatch
+from hall.server.live_metrics import DeviceWatch
 
 KIOSK = DeviceIdentity("k1", "kiosk", "demo", name="1号取号机")
 SCREEN = DeviceIdentity("s1", "call_screen", "demo")

@@ -16,7 +16,6 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from displays.interface import Reply
 from hall.storage import SqlStore, open_store, sql
 from hall.storage import tables as t
 from hall.storage.base import (
@@ -36,6 +35,7 @@ from queueing.apply import apply
 from queueing.config import parse_config
 from queueing.events import DayStarted, HallBroadcast, TicketIssued
 from queueing.model import CALLED, FINISHED, WAITING, HallState, initial_state
+from queueing.stream import Reply
 from tests.hall.storage_scenarios import Driver, busy_days
 from tests.queueing.conftest import hall_document, local
 

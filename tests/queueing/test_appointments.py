@@ -6,7 +6,7 @@ import pytest
 
 from queueing import commands as cmd
 from queueing import events as ev
-from queueing.decide import slot_starts
+from queueing.calendar import slot_starts
 from queueing.model import APPOINTMENT, NORMAL, slot_key
 from tests.queueing.conftest import MONDAY, Hall, hall_config, hall_document, local, of_type
 

@@ -8,7 +8,8 @@ import pytest
 
 from queueing import commands as cmd
 from queueing import events as ev
-from queueing.decide import MAX_TEXT, service_day
+from queueing.calendar import service_day
+from queueing.decide import MAX_TEXT
 from queueing.model import MISSED, PARKED
 from tests.queueing.conftest import Hall, hall_config, local, of_type
 

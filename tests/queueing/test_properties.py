@@ -20,9 +20,10 @@ from hypothesis import strategies as st
 from queueing import commands as cmd
 from queueing import events as ev
 from queueing.apply import apply, replay
+from queueing.calendar import service_day, slot_starts
 from queueing.codec import event_from_dict, event_to_dict, state_from_dict, state_to_dict
 from queueing.config import HallConfig, parse_config
-from queueing.decide import decide, service_day, slot_starts
+from queueing.decide import decide
 from queueing.errors import DomainError
 from queueing.estimate import estimate_waits
 from queueing.model import (

@@ -9,12 +9,12 @@ from collections.abc import Sequence
 
 # sub-command -> module with `add_arguments(parser)` and `run(args) -> int`
 SUBCOMMANDS = {
-    "serve": ("hall.serve_command", "run the hall server"),
-    "demo": ("hall.demo_command", "run the demo hall with simulated citizens and clerks"),
-    "simulate": ("hall.simulate_command", "simulate whole days of a hall"),
-    "db": ("hall.db_command", "database maintenance (upgrade)"),
-    "staff": ("hall.staff_command", "staff accounts (add, list)"),
-    "report": ("hall.report.command", "write a day's report (HTML and CSV) of a hall"),
+    "serve": ("hall.cli.serve", "run the hall server"),
+    "demo": ("hall.cli.demo", "run the demo hall with simulated citizens and clerks"),
+    "simulate": ("hall.cli.simulate", "simulate whole days of a hall"),
+    "db": ("hall.cli.db", "database maintenance (upgrade)"),
+    "staff": ("hall.cli.staff", "staff accounts (add, list)"),
+    "report": ("hall.cli.report", "write a day's report (HTML and CSV) of a hall"),
 }
 
 

@@ -23,20 +23,20 @@ from starlette.websockets import WebSocket
 
 from displays.gateway import Gateway
 from displays.pages import page_routes
-from hall import api
 from hall.auth import admin_token_from_env
 from hall.bus import open_bus
-from hall.directory import StoreDirectory
 from hall.engine import REPLY_TTL, Engine, utc_now
 from hall.errors import ApiError
-from hall.monitoring import MetricsHub
-from hall.openapi import openapi_document
+from hall.server import api
+from hall.server.directory import StoreDirectory
+from hall.server.live_metrics import MetricsHub
+from hall.server.openapi import openapi_document
 from hall.storage import open_store
 from metrics.prometheus import CONTENT_TYPE, exposition
 from queueing.config import HallConfig, parse_config
 from queueing.errors import ConfigError
 
-log = logging.getLogger("hall.app")
+log = logging.getLogger("hall.server.app")
 
 TICK_SECONDS = 10.0
 PRUNE_SECONDS = 3600.0

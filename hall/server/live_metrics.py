@@ -21,7 +21,7 @@ from collections import Counter, OrderedDict
 from typing import Any
 
 from displays.gateway import Gateway
-from displays.interface import DeviceIdentity, SequencedEvent
+from displays.interface import DeviceIdentity
 from displays.kinds import CALL_SCREEN, CLERK, KIOSK, RATING_PAD, WINDOW_SCREEN
 from displays.views import iso_datetime
 from hall.engine import Engine
@@ -31,8 +31,9 @@ from metrics.prometheus import PrometheusExporter
 from queueing.apply import apply
 from queueing.events import HallConfigured
 from queueing.model import HallState, initial_state
+from queueing.stream import SequencedEvent
 
-log = logging.getLogger("hall.monitoring")
+log = logging.getLogger("hall.server.live_metrics")
 
 PUSH_EVERY = 5.0
 PUSH_MIN = 1.0

@@ -9,7 +9,7 @@ help). Front desk accepts, back office approves, one window issues (前台综合
 
 `demo_config_document()` is a hall document of PROTOCOL.md (also in docs/examples/demo-hall.json);
 `DEMO_STAFF` are the accounts `hall serve --demo` creates. After a change here, regenerate the
-example with `python -m hall.demo > docs/examples/demo-hall.json`.
+example with `python -m hall.demo.hall > docs/examples/demo-hall.json`.
 """
 
 from __future__ import annotations

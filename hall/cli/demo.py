@@ -18,18 +18,18 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from hall.api import Server, mint_device
-from hall.app import Settings
-from hall.demo import DEMO_STAFF, DemoStaff, demo_config_document
-from hall.demo_flow import ClerkSeat, DemoFlow
-from hall.demo_setup import DEMO_HALL, set_up_demo
-from hall.serve_command import configure_logging, serve
+from hall.cli.serve import configure_logging, serve
+from hall.demo.flow import ClerkSeat, DemoFlow
+from hall.demo.hall import DEMO_STAFF, DemoStaff, demo_config_document
+from hall.demo.setup import DEMO_HALL, set_up_demo
+from hall.server.api import Server, mint_device
+from hall.server.app import Settings
 from queueing.config import HallConfig, parse_config
 from queueing.demand import Demand, DemandError, parse_demand
 
 log = logging.getLogger("hall.demo")
 
-DEMO_DEMAND = Path(__file__).resolve().parents[1] / "docs" / "examples" / "demo-demand.json"
+DEMO_DEMAND = Path(__file__).resolve().parents[2] / "docs" / "examples" / "demo-demand.json"
 USER_WINDOW = "1"  # no simulated clerk: the newcomer's own window
 SPARE_WINDOWS = ("20",)  # 帮办代办, staffed on demand: stays closed
 

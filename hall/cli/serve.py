@@ -10,7 +10,7 @@ from pathlib import Path
 
 import uvicorn
 
-from hall.app import Settings, create_app
+from hall.server.app import Settings, create_app
 
 WS_MAX_SIZE = 4 * 1024 * 1024  # larger frames are cut by the websocket layer (close 1009)
 
@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     settings.bus_url = args.bus
     settings.hall_files = list(args.hall_config)
     if args.demo:
-        from hall.demo_setup import demo_on_ready
+        from hall.demo.setup import demo_on_ready
 
         settings.on_ready = demo_on_ready(f"http://{args.host}:{args.port}")
     serve(settings, args.host, args.port, args.log_level)

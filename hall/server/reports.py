@@ -12,7 +12,6 @@ from starlette.routing import Route
 
 from displays.i18n import resolve_language
 from displays.kinds import ADMIN, TABLET
-from hall.api import caller, require_hall, server_of
 from hall.errors import ApiError
 from hall.report import (
     CONTENT_SECURITY_POLICY,
@@ -25,6 +24,7 @@ from hall.report import (
     parse_date,
     render_html,
 )
+from hall.server.api import caller, require_hall, server_of
 from hall.storage import SqlStore
 
 READERS = (ADMIN, TABLET)

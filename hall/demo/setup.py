@@ -6,9 +6,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 
-from hall.api import Server, mint_device
 from hall.auth import hash_password
-from hall.demo import DEMO_STAFF, DemoStaff, demo_config_document
+from hall.demo.hall import DEMO_STAFF, DemoStaff, demo_config_document
+from hall.server.api import Server, mint_device
 from hall.storage.base import StaffRecord
 from queueing.config import parse_config
 

@@ -7,8 +7,8 @@ import getpass
 import os
 import sys
 
-from hall.api import staff_record
 from hall.errors import ApiError
+from hall.server.api import staff_record
 from hall.storage import open_store
 
 

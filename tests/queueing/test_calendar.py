@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from queueing.decide import service_day
+from queueing.calendar import service_day
 from tests.queueing.simhalls import hall
 
 # Around local midnight, including times that round (to the microsecond) onto midnight.

@@ -19,23 +19,24 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from displays.interface import DeviceIdentity, Reply
+from displays.interface import DeviceIdentity
 from displays.kinds import ADMIN, DEVICE_KINDS, TABLET, WINDOW_KINDS
 from displays.permissions import Forbidden, authorize
 from displays.protocol import ProtocolError, SignInRequest, command_from_args
 from displays.views import public_ticket, snapshot, ticket_progress
 from hall.auth import citizen_key, new_booking_code, new_token, same_secret, token_hash
-from hall.directory import StoreDirectory
 from hall.engine import Engine
 from hall.errors import ApiError, status_for
-from hall.monitoring import MetricsHub
-from hall.staff_photos import photo_response
+from hall.server.directory import StoreDirectory
+from hall.server.live_metrics import MetricsHub
+from hall.server.photos import photo_response
 from hall.storage.base import DeviceRecord, StaffRecord, Store
 from queueing import commands as cmd
+from queueing.calendar import slot_starts
 from queueing.config import config_document, parse_config
-from queueing.decide import slot_starts
 from queueing.errors import ConfigError
 from queueing.model import slot_key
+from queueing.stream import Reply
 
 _PHONE = re.compile(r"^\+?[0-9 -]{6,20}$")
 
@@ -552,6 +553,6 @@ def routes() -> list[Route]:
 
 
 def _report_routes() -> list[Route]:
-    from hall.report.http import report_routes  # it builds on this module's callers
+    from hall.server.reports import report_routes  # it builds on this module's callers
 
     return report_routes()
