@@ -29,6 +29,10 @@ The whole API, as the server uses it (one `HallMetrics` per hall per server proc
     exporter.dropped()                                 # per websocket dropped
     exposition(exporter.registry) -> bytes             # GET /metrics, with CONTENT_TYPE
 
+`HallMetrics` (metrics/live.py) joins the fold, `metrics.fold.HallFold` (the running statistics,
+one handler per event class in `metrics.fold.EVENT_HANDLERS`), and the views,
+`metrics.views.snapshot_body` (the figures read from the fold).
+
 `metrics.prometheus` is the only module importing prometheus-client. docs/metrics.md defines
 every figure, its precision and the Prometheus series.
 """

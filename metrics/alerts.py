@@ -95,7 +95,7 @@ class Alert:
 
 
 class AlertView(Protocol):
-    """What the alerts read from the live figures (`HallMetrics` provides it)."""
+    """What the alerts read from the live figures (`metrics.fold.HallFold` provides it)."""
 
     config: HallConfig
 
