@@ -1,6 +1,6 @@
 """Benchmark: decide + apply per clerk and kiosk command, on a busy 60-window hall.
 
-    /work/venv/bin/python bench/bench_core.py [--runs N]
+    python -m bench.bench_core [--runs N]
 
 The hall is bench_estimate.py's (every window serving, 500 tickets waiting). Each figure is
 the median over N repetitions of one command decided and its events applied, in microseconds.

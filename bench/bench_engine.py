@@ -19,6 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from displays.results import render_result
 from hall.bus import open_bus
 from hall.engine import Engine
 from hall.storage import open_store
@@ -32,7 +33,7 @@ async def run(url: str, clients: int, commands: int) -> float:
     store.upgrade()
     bus = open_bus("memory://")
     await bus.connect()
-    engine = Engine(store, bus)
+    engine = Engine(store, bus, render=render_result)
     await engine.start()
     config = parse_config(small_hall(f"b{uuid.uuid4().hex[:8]}", windows=10))
     await engine.configure(config)

@@ -1,6 +1,6 @@
 """Benchmark: the expected-wait estimator for 500 waiting tickets and 60 open windows.
 
-    /work/venv/bin/python bench/bench_estimate.py [--runs N]
+    python -m bench.bench_estimate [--runs N]
 
 The hall is bench/big_hall.py's, every window serving a ticket, 500 more waiting (5% green).
 Prints the median and the fastest call over N timed calls. The bar: under 5 ms.

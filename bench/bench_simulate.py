@@ -1,10 +1,11 @@
 """Benchmark: one whole day of a 60-window hall with about 5,000 tickets, through decide/apply.
 
-    /work/venv/bin/python bench/bench_simulate.py [--runs N]
+    python -m bench.bench_simulate [--runs N]
 
 Prints the median and the fastest of N runs (wall clock) of a busy day (windows about 90% busy,
 queues at the peaks) and an ordinary one (about 75%), each without and with the expected-wait
-sampling `hall simulate` does (at most 200 estimates a day). DESIGN.md's bar: under 1 s.
+sampling `hall simulate` does (at most 200 estimates a day). The quality bar
+(docs/architecture.md): under 1 s.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""A 60-window hall and a 5,000-ticket day, the size DESIGN.md's quality bar names."""
+"""A 60-window hall and a 5,000-ticket day, the size docs/architecture.md's quality bars name."""
 
 from __future__ import annotations
 

@@ -15,50 +15,40 @@ import logging
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from displays.interface import DeviceIdentity, Directory, HallService, StaffIdentity
+from displays.command_edge import AlertDesk, CommandEdge, CommandSession
+from displays.errors import HelloRequired, ProtocolError, Unauthorized
+from displays.interface import DeviceIdentity, Directory, HallService
 from displays.kinds import TRACKER
-from displays.permissions import Forbidden, authorize, receives
+from displays.permissions import receives
 from displays.protocol import (
-    FORBIDDEN,
-    UNAUTHORIZED,
-    UNKNOWN_ALERT,
-    AckAlert,
+    CLOSE_UNAUTHENTICATED,
     CommandMessage,
     Hello,
-    ManagerSignIn,
     Ping,
     Pong,
-    ProtocolError,
-    SessionCommand,
-    SignInRequest,
-    command_from_args,
+    bad_request,
+    error_message,
     parse_message,
+    ping_message,
+    pong_message,
     refusal,
-    session_command_from_args,
+    reply_message,
+    welcome_message,
 )
 from displays.views import render_event, snapshot, ticket_progress
-from queueing.commands import SignIn
-from queueing.stream import Reply, SequencedEvent
+from queueing.errors import HallError
+from queueing.stream import SequencedEvent
 
 log = logging.getLogger("hall.gateway")
 
-CLOSE_UNAUTHORIZED = 4401
 CLOSE_SLOW = 4408
 CLOSE_RESUME = 4409
 RENDER_CACHE = 10_000
 MAX_IN_FLIGHT = 64  # commands of one connection awaiting their commit
-MANAGER = "manager"
-
-
-class AlertDesk(Protocol):
-    """Where tablets acknowledge alerts (the server's live metrics)."""
-
-    def acknowledge(self, hall: str, alert: str) -> bool:
-        """True when the alert is (or already was) acknowledged; False for an unknown id."""
 
 
 class Gateway:
@@ -77,9 +67,9 @@ class Gateway:
         alerts: AlertDesk | None = None,
     ) -> None:
         self.progress_interval = progress_interval
-        self.alerts = alerts
         self.service = service
         self.directory = directory
+        self.commands = CommandEdge(service, directory, alerts)
         self.ping_interval = ping_interval
         self.hello_timeout = hello_timeout
         self.max_message = max_message
@@ -115,8 +105,7 @@ class Gateway:
             return
         identity = await self._authenticate(hello)
         if identity is None or identity.hall not in self.service.halls():
-            await _send_error(websocket, "unauthorized", "unknown or revoked token")
-            await websocket.close(CLOSE_UNAUTHORIZED)
+            await _refuse(websocket, Unauthorized("unknown or revoked token"))
             return
         session = Session(self, websocket, identity)
         self.sessions.add(session)
@@ -132,21 +121,20 @@ class Gateway:
     async def _hello(self, websocket: WebSocket) -> Hello | None:
         """The first frame must be a valid hello; a hello without valid credentials is
         `unauthorized`, anything else `hello_required`. Both close with 4401."""
-        code, reason = "hello_required", "the first message must be hello"
+        refused: HallError = HelloRequired("the first message must be hello")
         try:
             text = await asyncio.wait_for(websocket.receive_text(), self.hello_timeout)
             message = parse_message(text)
         except ProtocolError as error:
             message = None
             if _looks_like_hello(text):
-                code, reason = "unauthorized", error.message
+                refused = Unauthorized(error.message)
         except (TimeoutError, WebSocketDisconnect, KeyError):
             message = None
         if isinstance(message, Hello):
             return message
         with contextlib.suppress(Exception):
-            await _send_error(websocket, code, reason)
-            await websocket.close(CLOSE_UNAUTHORIZED)
+            await _refuse(websocket, refused)
         return None
 
     async def _authenticate(self, hello: Hello) -> DeviceIdentity | None:
@@ -170,8 +158,8 @@ class Session:
         self._commands: set[asyncio.Task[None]] = set()
         self._in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
         self._last_progress: tuple[Any, ...] | None = None
-        self.manager: StaffIdentity | None = None
-        """The floor manager signed in on this tablet (`manager_sign_in`), if any."""
+        self.command_session = CommandSession()
+        """What this connection's commands remember (the floor manager signed in on it)."""
 
     @property
     def hall(self) -> str:
@@ -208,22 +196,20 @@ class Session:
         subscription = service.subscribe(self.hall, self._receives, group=audience)
         view = service.view(self.hall)
         device = {
-            "id": self.identity.id,
-            "kind": self.identity.kind,
+            "id": identity.id,
+            "kind": identity.kind,
             "hall": self.hall,
-            "window": self.identity.window,
+            "window": identity.window,
         }
         replay = await service.events_after(self.hall, resume) if resume is not None else None
         if replay is not None and resume is not None:
-            self._send({"type": "welcome", "device": device, "seq": resume, "replay": True})
+            self._send(welcome_message(device, resume, None))
             self.last_seq = resume
             for event in replay:
                 self._deliver(event)
         else:
-            body = snapshot(
-                self.identity.kind, view, window=self.identity.window, ticket=self.identity.ticket
-            )
-            self._send({"type": "welcome", "device": device, "seq": view.seq, "snapshot": body})
+            body = snapshot(identity.kind, view, window=identity.window, ticket=identity.ticket)
+            self._send(welcome_message(device, view.seq, body))
             self.last_seq = view.seq
         self._pump = asyncio.create_task(self._pump_events(subscription))
 
@@ -295,7 +281,7 @@ class Session:
             try:
                 text = await asyncio.wait_for(self.outbox.get(), self.gateway.ping_interval)
             except TimeoutError:
-                text = json.dumps({"type": "ping", "at": _now()})
+                text = json.dumps(ping_message(_now()))
             if text is None:
                 return
             await self.websocket.send_text(text)
@@ -309,10 +295,11 @@ class Session:
                 raise WebSocketDisconnect(message.get("code", 1000))
             text = message.get("text")
             if text is None:
-                self._error("bad_request", "frames must be text (JSON)")
+                self._send(error_message(bad_request("frames must be text (JSON)")))
                 continue
             if len(text) > self.gateway.max_message:
-                self._error("bad_request", f"message larger than {self.gateway.max_message} bytes")
+                limit = self.gateway.max_message
+                self._send(error_message(bad_request(f"message larger than {limit} bytes")))
                 continue
             await self._handle(text)
 
@@ -323,7 +310,7 @@ class Session:
             self._send(refusal(error))
             return
         if isinstance(message, Ping):
-            self._send({"type": "pong"})
+            self._send(pong_message())
         elif isinstance(message, Hello):
             await self._welcome(message.resume)
         elif isinstance(message, CommandMessage):
@@ -334,66 +321,17 @@ class Session:
             self._commands.add(task)
             task.add_done_callback(self._commands.discard)
         elif not isinstance(message, Pong):
-            self._error("bad_request", "type: unexpected message")
+            self._send(error_message(bad_request("type: unexpected message")))
 
     async def _answer(self, message: CommandMessage) -> None:
         try:
-            reply = await self._command(message)
-            self._send({"type": "reply", "id": message.id, **reply.as_dict()})
+            edge = self.gateway.commands
+            reply = await edge.run(
+                self.identity, message.name, message.args, message.id, self.command_session
+            )
+            self._send(reply_message(message.id, reply))
         finally:
             self._in_flight.release()
-
-    async def _command(self, message: CommandMessage) -> Reply:
-        identity = self.identity
-        try:
-            session = session_command_from_args(message.name, message.args)
-            if session is not None:
-                return await self._session_command(
-                    authorize(identity.kind, identity.window, session)
-                )
-            command = command_from_args(message.name, message.args)
-            if isinstance(command, SignInRequest):
-                command = await self._sign_in(command)
-            command = authorize(identity.kind, identity.window, command)
-        except (ProtocolError, Forbidden) as error:
-            return Reply(False, {"code": error.code, "message": error.message})
-        return await self.gateway.service.submit(
-            self.hall, command, scope=f"{self.hall}:{identity.id}", key=message.id
-        )
-
-    async def _sign_in(self, request: SignInRequest) -> SignIn:
-        staff = await self.gateway.directory.check_staff(self.hall, request.staff, request.password)
-        if staff is None:
-            raise ProtocolError("unauthorized", "staff number or password is wrong")
-        return SignIn(request.window, staff.number, staff.display_name)
-
-    async def _session_command(self, command: SessionCommand) -> Reply:
-        """Commands the gateway answers itself: they change nothing in the hall."""
-        if isinstance(command, ManagerSignIn):
-            staff = await self._manager_sign_in(command)
-            body = {"number": staff.number, "name": staff.display_name, "role": staff.role}
-            return Reply(True, {"staff": body})
-        return Reply(True, {"alert": self._ack_alert(command)})
-
-    async def _manager_sign_in(self, request: ManagerSignIn) -> StaffIdentity:
-        directory = self.gateway.directory
-        staff = await directory.check_staff(self.hall, request.staff, request.password)
-        if staff is None:
-            raise ProtocolError(UNAUTHORIZED, "staff number or password is wrong")
-        if staff.role != MANAGER:
-            raise ProtocolError(FORBIDDEN, f"staff {staff.number} is a {staff.role}, not a manager")
-        self.manager = staff
-        log.info("device=%s manager=%s signed in", self.identity.id, staff.number)
-        return staff
-
-    def _ack_alert(self, request: AckAlert) -> str:
-        desk = self.gateway.alerts
-        if desk is None or not desk.acknowledge(self.hall, request.alert):
-            raise ProtocolError(UNKNOWN_ALERT, f"no alert {request.alert!r} is listed")
-        return request.alert
-
-    def _error(self, code: str, message: str) -> None:
-        self._send({"type": "error", "error": {"code": code, "message": message}})
 
 
 def _looks_like_hello(text: str) -> bool:
@@ -404,10 +342,10 @@ def _looks_like_hello(text: str) -> bool:
     return isinstance(data, dict) and data.get("type") == "hello"
 
 
-async def _send_error(websocket: WebSocket, code: str, message: str) -> None:
-    await websocket.send_text(
-        json.dumps({"type": "error", "error": {"code": code, "message": message}})
-    )
+async def _refuse(websocket: WebSocket, error: HallError) -> None:
+    """Refuse a connection before its session starts: the error, then close 4401."""
+    await websocket.send_text(json.dumps(error_message(error)))
+    await websocket.close(CLOSE_UNAUTHENTICATED)
 
 
 def _now() -> str:

@@ -89,6 +89,7 @@ TABLE: Mapping[str, Mapping[str, str]] = {
     "error.forbidden": {ZH: "本设备无权进行此操作", EN: "This device may not do that"},
     "error.unknown_hall": {ZH: "未找到该服务大厅", EN: "No such service hall"},
     "error.unknown_device": {ZH: "未找到该设备", EN: "No such device"},
+    "error.unknown_staff": {ZH: "未找到该工作人员", EN: "No such staff member"},
     "error.not_found": {ZH: "未找到", EN: "Not found"},
     "error.internal": {
         ZH: "系统繁忙，请稍后再试",

@@ -5,14 +5,15 @@ The engine in `hall/engine.py` implements `HallService`; the gateway and pages u
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Hashable
+from collections.abc import AsyncIterator, Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from queueing.commands import Command
 from queueing.estimate import Estimate
+from queueing.events import Event
 from queueing.model import HallState
-from queueing.stream import Reply, SequencedEvent
+from queueing.stream import Actor, Reply, SequencedEvent
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,14 +34,30 @@ class Subscription(Protocol):
     def close(self) -> None: ...
 
 
+class RenderResult(Protocol):
+    """Builds a decided command's result body (`ticket`, `position`, `print`, ...): the server
+    hands the one in `displays/results.py` to its engine, which remembers the reply it sent."""
+
+    def __call__(
+        self,
+        command: Command,
+        events: Sequence[Event],
+        state_after: HallState,
+        estimate: Estimate | None,
+    ) -> Mapping[str, Any]: ...
+
+
 class HallService(Protocol):
     def halls(self) -> list[str]: ...
 
     def view(self, hall: str) -> HallView:
         """Raises KeyError for an unknown hall."""
 
-    async def submit(self, hall: str, command: Command, *, scope: str, key: str) -> Reply:
-        """Decide, commit, then reply; the same (scope, key) within 24 h returns the first reply."""
+    async def submit(
+        self, hall: str, command: Command, *, scope: str, key: str, actor: Actor | None = None
+    ) -> Reply:
+        """Decide, commit, then reply; the same (scope, key) within 24 h returns the first reply.
+        `actor` (who sent it) goes into the command's log line."""
 
     async def events_after(self, hall: str, seq: int) -> list[SequencedEvent] | None:
         """The events after `seq`, or None when they are no longer kept (send a snapshot)."""

@@ -1,4 +1,4 @@
-"""Who may send what, and who receives which events: PROTOCOL.md's permission table as data.
+"""Who may send what, and who receives which events: docs/protocol.md's Permissions as data.
 
 `authorize(kind, device_window, command)` returns the command a device may run (a rating pad's
 `rate` comes back bound to its window) or raises `Forbidden`. `receives(kind, device_window,
@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import TypeVar
 
+from displays.errors import Forbidden
 from displays.kinds import (
     ADMIN,
     CALL_SCREEN,
@@ -22,19 +23,12 @@ from displays.kinds import (
     TRACKER,
     WINDOW_SCREEN,
 )
-from displays.protocol import FORBIDDEN, ProtocolError, SessionCommand, SignInRequest
+from displays.protocol import SessionCommand, SignInRequest
 from queueing import commands as cmd
 from queueing import events as ev
 from queueing.stream import SequencedEvent
 
 C = TypeVar("C", bound=cmd.Command | SignInRequest | SessionCommand)
-
-
-class Forbidden(ProtocolError):
-    """The device's kind (or window) may not send that command."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(FORBIDDEN, message)
 
 
 CLERK_COMMANDS = frozenset(

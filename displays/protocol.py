@@ -14,33 +14,30 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from displays import errors
+from displays.errors import ProtocolError
 from displays.kinds import KINDS, TRACKER
 from queueing import commands as cmd
+from queueing.errors import HallError
 from queueing.model import GREEN, NORMAL
 from queueing.stream import Reply
 
-# Error codes the protocol adds to the core's (`queueing/errors.py`).
-BAD_REQUEST = "bad_request"
-HELLO_REQUIRED = "hello_required"
-UNAUTHORIZED = "unauthorized"
-FORBIDDEN = "forbidden"
-UNKNOWN_HALL = "unknown_hall"
-UNKNOWN_DEVICE = "unknown_device"
-NOT_FOUND = "not_found"
-INTERNAL = "internal"
-UNKNOWN_ALERT = "unknown_alert"
-
-PROTOCOL_ERROR_CODES = (
-    BAD_REQUEST,
-    HELLO_REQUIRED,
-    UNAUTHORIZED,
-    FORBIDDEN,
-    UNKNOWN_HALL,
-    UNKNOWN_DEVICE,
-    NOT_FOUND,
-    INTERNAL,
-    UNKNOWN_ALERT,
+PROTOCOL_ERROR_CODES = tuple(
+    error.code
+    for error in (
+        errors.BadRequest,
+        errors.HelloRequired,
+        errors.Unauthorized,
+        errors.Forbidden,
+        errors.UnknownHall,
+        errors.UnknownDevice,
+        errors.UnknownStaff,
+        errors.NotFound,
+        errors.InternalError,
+        errors.UnknownAlert,
+    )
 )
+"""Error codes the protocol adds to the core's (`queueing/errors.py`)."""
 
 CLOSE_UNAUTHENTICATED = 4401
 """Websocket close code after `hello_required` or `unauthorized`."""
@@ -53,19 +50,8 @@ MAX_TEXT_CHARS = 2_000
 MAX_REASONS = 20
 
 
-class ProtocolError(Exception):
-    """A message the edge refuses. `request_id` is the command's id when it could be read, so
-    the refusal goes back as a failed `reply` instead of an `error`."""
-
-    def __init__(self, code: str, message: str, request_id: str | None = None) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.request_id = request_id
-
-
 def bad_request(message: str, request_id: str | None = None) -> ProtocolError:
-    return ProtocolError(BAD_REQUEST, message, request_id)
+    return errors.BadRequest(message, request_id)
 
 
 # --- client frames ---------------------------------------------------------------------------
@@ -341,7 +327,8 @@ def command_from_message(message: CommandMessage) -> cmd.Command | SignInRequest
     try:
         return command_from_args(message.name, message.args)
     except ProtocolError as error:
-        raise ProtocolError(error.code, error.message, message.id) from None
+        error.request_id = message.id
+        raise
 
 
 def _read_args(
@@ -435,23 +422,20 @@ def reply_message(request_id: str, reply: Reply) -> dict[str, Any]:
     return {"type": "reply", "id": request_id, **reply.as_dict()}
 
 
-def failed_reply(request_id: str, code: str, message: str) -> dict[str, Any]:
-    return reply_message(request_id, Reply(False, {"code": code, "message": message}))
+def error_message(error: HallError) -> dict[str, Any]:
+    return {"type": "error", "error": error.as_dict()}
 
 
-def error_message(code: str, message: str) -> dict[str, Any]:
-    return {"type": "error", "error": {"code": code, "message": message}}
-
-
-def refusal(error: ProtocolError) -> dict[str, Any]:
+def refusal(error: HallError) -> dict[str, Any]:
     """A failed `reply` when the refused message was a command with a readable id, else `error`."""
-    if error.request_id is not None:
-        return failed_reply(error.request_id, error.code, error.message)
-    return error_message(error.code, error.message)
+    request_id = getattr(error, "request_id", None)
+    if request_id is not None:
+        return reply_message(request_id, Reply.refused(error))
+    return error_message(error)
 
 
-def ping_message() -> dict[str, Any]:
-    return {"type": "ping"}
+def ping_message(at: str) -> dict[str, Any]:
+    return {"type": "ping", "at": at}
 
 
 def pong_message() -> dict[str, Any]:

@@ -20,11 +20,11 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from displays.interface import HallView
-from displays.results import render_result
+from displays.command_edge import log_command
+from displays.interface import HallView, RenderResult
 from hall.auth import new_token
 from hall.bus.base import Bus, BusError, SubscriberLagged
-from hall.storage.base import Batch, ConcurrencyConflict, IdempotentReply, Store
+from hall.storage.base import Batch, ConcurrencyConflict, EngineStore, IdempotentReply
 from queueing import commands as cmd
 from queueing.apply import apply
 from queueing.config import HallConfig
@@ -33,7 +33,7 @@ from queueing.errors import DomainError
 from queueing.estimate import Estimate, estimate_waits
 from queueing.events import HallConfigured
 from queueing.model import HallState, initial_state
-from queueing.stream import Reply, SequencedEvent
+from queueing.stream import Actor, Reply, SequencedEvent
 
 log = logging.getLogger("hall.engine")
 
@@ -43,6 +43,8 @@ SNAPSHOT_EVERY = 1_000
 BATCH_MAX = 256
 SUBSCRIBER_QUEUE = 2_000
 ESTIMATE_MAX_AGE = 1.0
+SERVER = Actor("-", "server")
+TIMER = Actor("timer", "server")
 
 
 def utc_now() -> datetime:
@@ -126,7 +128,7 @@ class _Pending:
     command: cmd.Command
     scope: str
     key: str
-    actor: str
+    actor: Actor
     personal: Mapping[str, Mapping[str, str]]
     future: asyncio.Future[Reply]
     received: float = field(default_factory=time.perf_counter)
@@ -246,14 +248,13 @@ class HallRunner:
             try:
                 new = decide(state, item.command, now)
             except DomainError as error:
-                reply = Reply(False, {"code": error.code, "message": error.message})
+                reply = Reply.refused(error)
             else:
                 for event in new:
                     state = apply(state, event)
                     seq += 1
                     events.append(SequencedEvent(self.hall, seq, now, event))
-                result = render_result(item.command, new, state, estimate)
-                reply = Reply(True, result)
+                reply = Reply(True, self.engine.render(item.command, new, state, estimate))
                 personal.update(item.personal)
             replies.append(reply)
             seen[(item.scope, item.key)] = reply
@@ -292,16 +293,9 @@ class HallRunner:
 
     def _log(self, item: _Pending, reply: Reply) -> None:
         outcome = "ok" if reply.ok else str(reply.body.get("code"))
-        duration_ms = (time.perf_counter() - item.received) * 1000
-        self.engine.monitor.command(self.hall, item.command.name, outcome, duration_ms / 1000)
-        log.info(
-            "command hall=%s actor=%s command=%s outcome=%s duration_ms=%.1f",
-            self.hall,
-            item.actor or "-",
-            item.command.name,
-            outcome,
-            duration_ms,
-        )
+        seconds = time.perf_counter() - item.received
+        self.engine.monitor.command(self.hall, item.command.name, outcome, seconds)
+        log_command(self.hall, item.actor, item.command.name, reply, item.received)
 
     def subscribe(self, accept: Accept | None = None, group: Hashable = None) -> _Subscription:
         """Subscribers naming the same `group` share one `accept` (called once per event)."""
@@ -348,14 +342,16 @@ class Engine:
 
     def __init__(
         self,
-        store: Store,
+        store: EngineStore,
         bus: Bus,
         *,
+        render: RenderResult,
         clock: Callable[[], datetime] = utc_now,
         snapshot_every: int = SNAPSHOT_EVERY,
     ) -> None:
         self.store = store
         self.bus = bus
+        self.render = render
         self.clock = clock
         self.snapshot_every = snapshot_every
         self.process_id = uuid.uuid4().hex
@@ -430,13 +426,14 @@ class Engine:
         *,
         scope: str,
         key: str,
-        actor: str = "",
+        actor: Actor | None = None,
         personal: Mapping[str, Mapping[str, str]] | None = None,
     ) -> Reply:
         runner = self.runner(hall)
         command = _with_tokens(command)
         future: asyncio.Future[Reply] = asyncio.get_running_loop().create_future()
-        runner.queue.put_nowait(_Pending(command, scope, key, actor, personal or {}, future))
+        pending = _Pending(command, scope, key, actor or SERVER, personal or {}, future)
+        runner.queue.put_nowait(pending)
         return await future
 
     async def events_after(self, hall: str, seq: int) -> list[SequencedEvent] | None:
@@ -476,7 +473,7 @@ class Engine:
     async def tick(self) -> None:
         """Let time pass in every hall (expire ratings, missed appointments, stale tickets)."""
         for hall in self.halls():
-            await self.submit(hall, cmd.Tick(), scope="", key=uuid.uuid4().hex, actor="timer")
+            await self.submit(hall, cmd.Tick(), scope="", key=uuid.uuid4().hex, actor=TIMER)
 
 
 def _with_tokens(command: cmd.Command) -> cmd.Command:

@@ -1,7 +1,8 @@
 """The hall configuration: queues, services, windows and the rules the hall runs by.
 
-`parse_config(document)` turns the JSON document of PROTOCOL.md into a `HallConfig`, listing every
-problem it finds at once (`ConfigError.problems`); `config_document(config)` turns it back.
+`parse_config(document)` turns the JSON hall document (docs/protocol.md, *Hall configuration*)
+into a `HallConfig`, listing every problem it finds at once (`ConfigError.problems`);
+`config_document(config)` turns it back.
 """
 
 from __future__ import annotations

@@ -1,46 +1,81 @@
-"""Refusals of the core. Each carries a stable code that the edge turns into a protocol error."""
+"""Every refusal hall sends, with a stable code (part of the device protocol: never rename one)
+and the HTTP status it answers with. The core raises `DomainError`s; the edges add their own
+`HallError`s (`displays/errors.py`); each transport turns them into its reply at one place."""
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
 
-class DomainError(Exception):
-    """A command the hall refuses. `code` is part of the device protocol: never rename one."""
+_STATUS_BY_CODE: dict[str, int] = {}
 
-    code = "domain_error"
 
-    def __init__(self, message: str) -> None:
+class HallError(Exception):
+    """A refusal: `code` names it in protocol replies, `status` in HTTP responses. `details`
+    (e.g. `problems`) go into the error body next to code and message."""
+
+    code: ClassVar[str] = "internal"
+    status: ClassVar[int] = 500
+
+    def __init__(self, message: str, **details: Any) -> None:
         super().__init__(message)
         self.message = message
+        self.details = details
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "code" in cls.__dict__:
+            _STATUS_BY_CODE[cls.code] = cls.status
+
+    def as_dict(self) -> dict[str, Any]:
+        """The protocol's error body: `{"code", "message", ...details}`."""
+        return {"code": self.code, "message": self.message, **self.details}
+
+
+def status_for(code: str) -> int:
+    """The HTTP status of a refusal code (500 for a code no error class declares)."""
+    return _STATUS_BY_CODE.get(code, 500)
+
+
+class DomainError(HallError):
+    """A command the hall refuses: its state does not allow it (409 unless said otherwise)."""
+
+    code = "domain_error"
+    status = 409
 
 
 class UnknownService(DomainError):
     """No such service in the hall."""
 
     code = "unknown_service"
+    status = 404
 
 
 class UnknownQueue(DomainError):
     """No such queue in the hall."""
 
     code = "unknown_queue"
+    status = 404
 
 
 class UnknownWindow(DomainError):
     """No such window in the hall."""
 
     code = "unknown_window"
+    status = 404
 
 
 class UnknownTicket(DomainError):
     """No such ticket (today)."""
 
     code = "unknown_ticket"
+    status = 404
 
 
 class UnknownBooking(DomainError):
     """No appointment with that code."""
 
     code = "unknown_booking"
+    status = 404
 
 
 class WindowClosed(DomainError):
@@ -209,6 +244,7 @@ class InvalidScore(DomainError):
     """A rating is 1 to 5."""
 
     code = "invalid_score"
+    status = 400
 
 
 class HallClosed(DomainError):
@@ -221,12 +257,14 @@ class InvalidText(DomainError):
     """The text is empty or too long."""
 
     code = "invalid_text"
+    status = 400
 
 
 class InvalidConfig(DomainError):
     """The hall configuration is invalid."""
 
     code = "invalid_config"
+    status = 400
 
 
 class ConfigError(ValueError):
@@ -241,3 +279,4 @@ class InvalidArgument(DomainError):
     """An argument the edge let through but the hall cannot use."""
 
     code = "bad_request"
+    status = 400

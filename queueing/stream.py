@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from queueing.errors import HallError
 from queueing.events import Event
 
 
@@ -31,3 +32,15 @@ class Reply:
     def as_dict(self) -> dict[str, Any]:
         key = "result" if self.ok else "error"
         return {"ok": self.ok, key: dict(self.body)}
+
+    @classmethod
+    def refused(cls, error: HallError) -> Reply:
+        return cls(False, error.as_dict())
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who sent a command, for the log: a device's id and kind, or a part of the server."""
+
+    id: str
+    kind: str

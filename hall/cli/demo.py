@@ -2,7 +2,7 @@
 
 The server is the one `hall serve --demo` runs (same demo hall, staff, printed admin token and
 page links). Unless `--no-sim`, once it is up a simulated kiosk, clerks and rating pads
-(`hall/demo_flow.py`) work the hall through its own `/ws`, `--speed` times faster than the clock,
+(`hall/demo/flow.py`) work the hall through its own `/ws`, `--speed` times faster than the clock,
 so that every page is alive the moment a newcomer opens it. Window 1 is left to the newcomer.
 """
 
@@ -18,12 +18,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from hall.cli.serve import configure_logging, serve
+from hall.accounts import pair_device
+from hall.cli.serve import configure_logging
 from hall.demo.flow import ClerkSeat, DemoFlow
 from hall.demo.hall import DEMO_STAFF, DemoStaff, demo_config_document
 from hall.demo.setup import DEMO_HALL, set_up_demo
-from hall.server.api import Server, mint_device
-from hall.server.app import Settings
+from hall.server import Server, Settings, serve
 from queueing.config import HallConfig, parse_config
 from queueing.demand import Demand, DemandError, parse_demand
 
@@ -119,9 +119,7 @@ async def _start_flow(server: Server, base_url: str, options: FlowOptions) -> li
     """Mint the simulated devices' tokens and start the flow; what to tell the newcomer."""
     config = server.engine.view(DEMO_HALL).state.config
     seats = [await _seat(server, window, staff) for window, staff in _clerks()]
-    _, kiosk = await mint_device(
-        server.store, server.engine, DEMO_HALL, "kiosk", None, "kiosk (simulated)"
-    )
+    kiosk = await _pair(server, "kiosk", None, "kiosk (simulated)")
     flow = DemoFlow(
         base_url, config, options.demand, kiosk, seats, speed=options.speed, seed=options.seed
     )
@@ -149,14 +147,16 @@ def _clerks() -> list[tuple[str, DemoStaff]]:
 
 
 async def _seat(server: Server, window: str, staff: DemoStaff) -> ClerkSeat:
-    store, engine = server.store, server.engine
-    _, clerk = await mint_device(
-        store, engine, DEMO_HALL, "clerk", window, f"clerk {window} (simulated)"
-    )
-    _, pad = await mint_device(
-        store, engine, DEMO_HALL, "rating_pad", window, f"rating pad {window} (simulated)"
-    )
+    clerk = await _pair(server, "clerk", window, f"clerk {window} (simulated)")
+    pad = await _pair(server, "rating_pad", window, f"rating pad {window} (simulated)")
     return ClerkSeat(window, staff.number, staff.password, clerk, pad)
+
+
+async def _pair(server: Server, kind: str, window: str | None, name: str) -> str:
+    """A simulated device's token."""
+    windows = server.engine.view(DEMO_HALL).state.windows
+    _, token = await pair_device(server.store, DEMO_HALL, windows, kind, window, name)
+    return token
 
 
 class _ConnectionChatter(logging.Filter):

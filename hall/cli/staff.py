@@ -7,8 +7,8 @@ import getpass
 import os
 import sys
 
-from hall.errors import ApiError
-from hall.server.api import staff_record
+from displays.errors import BadRequest
+from hall.accounts import staff_record
 from hall.storage import open_store
 
 
@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     }
     try:
         record = staff_record(args.hall, body)
-    except ApiError as error:
+    except BadRequest as error:
         print(f"hall: {error.message}", file=sys.stderr)
         return 2
     store = open_store(args.database)

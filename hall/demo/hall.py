@@ -7,9 +7,9 @@ specialised (不动产登记, the one window that issues certificates, 帮办代
 help). Front desk accepts, back office approves, one window issues (前台综合受理、后台分类审批、
 统一窗口出证). The demo hall is open around the clock, so it works whenever someone starts it.
 
-`demo_config_document()` is a hall document of PROTOCOL.md (also in docs/examples/demo-hall.json);
-`DEMO_STAFF` are the accounts `hall serve --demo` creates. After a change here, regenerate the
-example with `python -m hall.demo.hall > docs/examples/demo-hall.json`.
+`demo_config_document()` is a hall document (docs/protocol.md, *Hall configuration*; also in
+docs/examples/demo-hall.json); `DEMO_STAFF` are the accounts `hall serve --demo` creates. After a
+change here, regenerate the example with `python -m hall.demo.hall > docs/examples/demo-hall.json`.
 """
 
 from __future__ import annotations

@@ -6,9 +6,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 
+from hall.accounts import pair_device
 from hall.auth import hash_password
 from hall.demo.hall import DEMO_STAFF, DemoStaff, demo_config_document
-from hall.server.api import Server, mint_device
+from hall.server import Server
 from hall.storage.base import StaffRecord
 from queueing.config import parse_config
 
@@ -52,12 +53,13 @@ async def set_up_demo(server: Server, base_url: str) -> list[str]:
         f"hall: admin token: {server.admin_token}",
         "hall: paired device links (open in a browser; the token pairs the page):",
     ]
+    windows = server.engine.view(DEMO_HALL).state.windows
     for kind in HALL_DEVICES:
-        _, token = await mint_device(server.store, server.engine, DEMO_HALL, kind, None, None)
+        _, token = await pair_device(server.store, DEMO_HALL, windows, kind, None, None)
         lines.append(f"  {kind:<14} {base_url}{PAGES[kind]}#token={token}")
     for window in [w.id for w in config.windows][:3]:
         for kind in WINDOW_DEVICES:
-            _, token = await mint_device(server.store, server.engine, DEMO_HALL, kind, window, None)
+            _, token = await pair_device(server.store, DEMO_HALL, windows, kind, window, None)
             lines.append(f"  {kind:<14} {base_url}{PAGES[kind]}#token={token}  (window {window})")
     clerks = [s for s in DEMO_STAFF if s.role == "clerk"][:3]
     manager = next(s for s in DEMO_STAFF if s.role == "manager")

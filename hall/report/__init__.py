@@ -18,8 +18,9 @@ service day. See docs/report.md.
 | `svg.py`, `charts.py` | server-side SVG charts; which figures each chart draws |
 | `render.py`, `text.py`, `templates/` | the HTML page (Jinja2, inline CSS); number formats |
 | `csv_files.py` | the CSV tables |
-| `command.py` | `hall report` |
-| `http.py` | `GET /api/halls/{hall}/reports/{date}` and `.../{table}.csv` |
+
+The command `hall report` is `hall/cli/report.py`; the HTTP routes
+(`GET /api/halls/{hall}/reports/{date}` and `.../{table}.csv`) are `hall/server/reports.py`.
 """
 
 from __future__ import annotations

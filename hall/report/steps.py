@@ -212,8 +212,28 @@ _HANDLERS: dict[type[Any], Callable[[_Folder, Any, float], None]] = {
     ev.TicketReactivated: _Folder.reactivated,
     ev.WindowChanged: _Folder.window_changed,
 }
-"""A moved ticket (`ticket.moved`) keeps its `waiting_since` and its place in the hall's waiting
-count; serving, expiry and prioritising change nothing the report counts."""
+
+IGNORED: frozenset[type[ev.Event]] = frozenset(
+    {
+        ev.TicketServing,
+        ev.TicketMoved,
+        ev.TicketPrioritised,
+        ev.TicketExpired,
+        ev.RatingRequested,
+        ev.RatingSubmitted,
+        ev.RatingExpired,
+        ev.FollowUpOpened,
+        ev.HallBroadcast,
+        ev.AppointmentBooked,
+        ev.AppointmentCancelled,
+        ev.AppointmentCheckedIn,
+        ev.AppointmentMissed,
+    }
+)
+"""The events with no handler (every other event has one: tests/test_event_tables.py). A moved
+ticket (`ticket.moved`) keeps its `waiting_since` and its place in the hall's waiting count;
+serving, expiry and prioritising change nothing the report counts; ratings, appointments and
+follow-up cases come from their read models; broadcasts count for nothing."""
 
 EVENT_NAMES = tuple(sorted(cls.name for cls in _HANDLERS))
 """The events the report reads (ratings, appointments, follow-up cases and staff sessions come

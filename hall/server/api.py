@@ -1,119 +1,43 @@
 """The HTTP API: commands, snapshots, hall configuration, devices, staff, appointments, tracking.
 
-Handlers decide nothing themselves: they check the caller, build a core command and hand it to
-the engine. Every refusal is an `ApiError`, rendered as JSON `{"ok": false, "error": {...}}` by the
-one handler in `hall/app.py`.
+Handlers decide nothing themselves: they check the caller (`callers.py`) and hand commands to the
+command edge (`displays/command_edge.py`, the same one the websocket uses) or the engine. Every
+refusal is a `HallError`, rendered as JSON `{"ok": false, "error": {...}}` by the one handler in
+`app.py`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import re
-import uuid
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from displays.interface import DeviceIdentity
-from displays.kinds import ADMIN, DEVICE_KINDS, TABLET, WINDOW_KINDS
-from displays.permissions import Forbidden, authorize
-from displays.protocol import ProtocolError, SignInRequest, command_from_args
+from displays.errors import Forbidden, UnknownStaff
+from displays.kinds import ADMIN, TABLET
 from displays.views import public_ticket, snapshot, ticket_progress
-from hall.auth import citizen_key, new_booking_code, new_token, same_secret, token_hash
-from hall.engine import Engine
-from hall.errors import ApiError, status_for
-from hall.server.directory import StoreDirectory
-from hall.server.live_metrics import MetricsHub
+from hall.accounts import pair_device, staff_record
+from hall.server.bookings import booking_routes
+from hall.server.callers import (
+    caller,
+    idempotency_key,
+    json_body,
+    reply_response,
+    require_admin,
+    require_hall,
+    server_of,
+)
 from hall.server.photos import photo_response
-from hall.storage.base import DeviceRecord, StaffRecord, Store
-from queueing import commands as cmd
-from queueing.calendar import slot_starts
+from hall.server.reports import report_routes
+from queueing import errors
 from queueing.config import config_document, parse_config
 from queueing.errors import ConfigError
-from queueing.model import slot_key
-from queueing.stream import Reply
+from queueing.stream import Actor
 
 _PHONE = re.compile(r"^\+?[0-9 -]{6,20}$")
-
-
-@dataclass
-class Server:
-    engine: Engine
-    store: Store
-    directory: StoreDirectory
-    admin_token: str
-    citizen_secret: str
-    metrics: MetricsHub
-
-
-def server_of(request: Request) -> Server:
-    server: Server = request.app.state.server
-    return server
-
-
-# --- callers -----------------------------------------------------------------------------------
-
-
-def _bearer(request: Request) -> str:
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise ApiError("unauthorized", "send 'Authorization: Bearer <token>'")
-    return token.strip()
-
-
-async def caller(request: Request, hall: str) -> DeviceIdentity:
-    """The admin or a device of this hall; anyone else is refused."""
-    server = server_of(request)
-    token = _bearer(request)
-    if same_secret(token, server.admin_token):
-        return DeviceIdentity(ADMIN, ADMIN, hall)
-    device = await server.directory.device_for_token(token)
-    if device is None:
-        raise ApiError("unauthorized", "unknown or revoked token")
-    if device.hall != hall:
-        raise ApiError("forbidden", "that device belongs to another hall")
-    return device
-
-
-def require_admin(request: Request) -> None:
-    if not same_secret(_bearer(request), server_of(request).admin_token):
-        raise ApiError("forbidden", "this needs the admin token")
-
-
-def require_hall(request: Request, hall: str) -> Engine:
-    engine = server_of(request).engine
-    if hall not in engine.runners:
-        raise ApiError("unknown_hall", f"no hall {hall!r}")
-    return engine
-
-
-async def json_body(request: Request) -> dict[str, Any]:
-    raw = await request.body()
-    if not raw.strip():
-        return {}
-    try:
-        body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise ApiError("bad_request", "body: malformed JSON") from None
-    if not isinstance(body, dict):
-        raise ApiError("bad_request", "body: must be a JSON object")
-    return body
-
-
-def reply_response(reply: Reply, created: bool = False) -> JSONResponse:
-    if reply.ok:
-        return JSONResponse(reply.as_dict(), status_code=201 if created else 200)
-    return JSONResponse(reply.as_dict(), status_code=status_for(str(reply.body.get("code"))))
-
-
-def _key(request: Request) -> str:
-    return request.headers.get("idempotency-key") or f"auto-{uuid.uuid4().hex}"
+BOOKING = Actor("booking", "citizen")
 
 
 # --- commands and snapshots ------------------------------------------------------------------
@@ -121,30 +45,11 @@ def _key(request: Request) -> str:
 
 async def post_command(request: Request) -> JSONResponse:
     hall, name = request.path_params["hall"], request.path_params["name"]
-    engine = require_hall(request, hall)
+    require_hall(request, hall)
     who = await caller(request, hall)
     args = await json_body(request)
-    try:
-        command = command_from_args(name, args)
-        if isinstance(command, SignInRequest):
-            command = await _sign_in(request, hall, command)
-        if who.kind != ADMIN:
-            command = authorize(who.kind, who.window, command)
-    except ProtocolError as error:
-        raise ApiError(error.code, error.message) from None
-    except Forbidden as error:
-        raise ApiError(error.code, error.message) from None
-    reply = await engine.submit(
-        hall, command, scope=f"{hall}:{who.id}", key=_key(request), actor=who.kind
-    )
+    reply = await server_of(request).commands.run(who, name, args, idempotency_key(request))
     return reply_response(reply)
-
-
-async def _sign_in(request: Request, hall: str, command: SignInRequest) -> cmd.SignIn:
-    staff = await server_of(request).directory.check_staff(hall, command.staff, command.password)
-    if staff is None:
-        raise ApiError("unauthorized", "staff number or password is wrong")
-    return cmd.SignIn(command.window, staff.number, staff.display_name)
 
 
 async def get_metrics(request: Request) -> JSONResponse:
@@ -159,7 +64,7 @@ async def get_metrics_history(request: Request) -> JSONResponse:
     hall = request.path_params["hall"]
     require_hall(request, hall)
     if (await caller(request, hall)).kind not in (ADMIN, TABLET):
-        raise ApiError("forbidden", "the history is for tablets and the admin")
+        raise Forbidden("the history is for tablets and the admin")
     return JSONResponse(server_of(request).metrics.history(hall))
 
 
@@ -179,12 +84,12 @@ async def put_hall(request: Request) -> JSONResponse:
     require_admin(request)
     body = await json_body(request)
     if "id" in body and body["id"] != hall:
-        raise ApiError("invalid_config", "id: must match the hall in the URL")
+        raise errors.InvalidConfig("id: must match the hall in the URL")
     try:
         config = parse_config(body, hall_id=hall)
     except ConfigError as error:
-        raise ApiError(
-            "invalid_config", "the hall document is invalid", problems=error.problems
+        raise errors.InvalidConfig(
+            "the hall document is invalid", problems=error.problems
         ) from None
     created, reply = await server_of(request).engine.configure(config)
     if not reply.ok:
@@ -217,14 +122,9 @@ async def post_device(request: Request) -> JSONResponse:
     engine = require_hall(request, hall)
     require_admin(request)
     body = await json_body(request)
-    device, token = await mint_device(
-        server_of(request).store,
-        engine,
-        hall,
-        body.get("kind"),
-        body.get("window"),
-        body.get("name"),
-    )
+    kind, window, name = body.get("kind"), body.get("window"), body.get("name")
+    windows = engine.view(hall).state.windows
+    device, token = await pair_device(server_of(request).store, hall, windows, kind, window, name)
     return JSONResponse(
         {
             "device": device.id,
@@ -235,34 +135,6 @@ async def post_device(request: Request) -> JSONResponse:
         },
         status_code=201,
     )
-
-
-async def mint_device(
-    store: Store, engine: Engine, hall: str, kind: Any, window: Any, name: Any
-) -> tuple[DeviceRecord, str]:
-    if kind not in DEVICE_KINDS:
-        raise ApiError("bad_request", f"kind: one of {', '.join(DEVICE_KINDS)}")
-    if kind in WINDOW_KINDS:
-        if not isinstance(window, str) or window not in engine.view(hall).state.windows:
-            raise ApiError("bad_request", f"window: a window of hall {hall!r} for a {kind}")
-    elif window is not None:
-        raise ApiError("bad_request", f"window: a {kind} serves the whole hall")
-    if name is None:
-        name = kind if window is None else f"{kind} {window}"
-    if not isinstance(name, str) or not name.strip() or len(name) > 100:
-        raise ApiError("bad_request", "name: a string of 1 to 100 characters")
-    token = new_token()
-    record = DeviceRecord(
-        id=uuid.uuid4().hex[:12],
-        hall=hall,
-        kind=kind,
-        window=window,
-        name=name.strip(),
-        token_hash=token_hash(token),
-        created_at=datetime.now(UTC),
-    )
-    await asyncio.to_thread(store.add_device, record)
-    return record, token
 
 
 async def get_devices(request: Request) -> JSONResponse:
@@ -304,157 +176,8 @@ async def get_staff_photo(request: Request) -> Response:
     require_hall(request, hall)
     record = await asyncio.to_thread(server_of(request).store.staff, hall, number)
     if record is None:
-        raise ApiError("unknown_staff", f"no staff number {number!r} in hall {hall!r}")
+        raise UnknownStaff(f"no staff number {number!r} in hall {hall!r}")
     return photo_response(record)
-
-
-def staff_record(hall: str, body: dict[str, Any]) -> StaffRecord:
-    from hall.auth import hash_password
-
-    problems = []
-    number, name, password = body.get("number"), body.get("name"), body.get("password")
-    role, photo = body.get("role", "clerk"), body.get("photo", "")
-    if not isinstance(number, str) or not re.match(r"^[A-Za-z0-9_-]{1,32}$", number):
-        problems.append("number: 1-32 letters, digits, '-' or '_'")
-    if not isinstance(name, str) or not name.strip() or len(name) > 50:
-        problems.append("name: a display name of 1 to 50 characters")
-    if not isinstance(password, str) or len(password) < 6:
-        problems.append("password: at least 6 characters")
-    if role not in ("clerk", "manager"):
-        problems.append("role: 'clerk' or 'manager'")
-    if not isinstance(photo, str) or len(photo) > 200_000:
-        problems.append("photo: a URL or data: URI")
-    if problems:
-        raise ApiError("bad_request", "; ".join(problems))
-    return StaffRecord(
-        hall, str(number), str(name).strip(), str(role), hash_password(str(password)), str(photo)
-    )
-
-
-# --- appointments (booking portal, citizens' phones) -----------------------------------------
-
-
-async def get_services(request: Request) -> JSONResponse:
-    hall = request.path_params["hall"]
-    config = require_hall(request, hall).view(hall).state.config
-    return JSONResponse(
-        {
-            "hall": {"id": hall, "name": config.name, "timezone": config.timezone},
-            "services": [
-                {"id": s.id, "name": s.name, "category": s.category, "bookable": s.bookable}
-                for s in config.services
-            ],
-        }
-    )
-
-
-async def get_slots(request: Request) -> JSONResponse:
-    hall = request.path_params["hall"]
-    engine = require_hall(request, hall)
-    state = engine.view(hall).state
-    service = state.config.service(request.query_params.get("service", ""))
-    if service is None:
-        raise ApiError("unknown_service", "service: no such service")
-    day = request.query_params.get("date", "")
-    try:
-        datetime.fromisoformat(day)
-    except ValueError:
-        raise ApiError("bad_request", "date: YYYY-MM-DD") from None
-    now = engine.clock().timestamp()
-    slots = [
-        {
-            "start": _iso(start),
-            "time": datetime.fromtimestamp(start, UTC)
-            .astimezone(_zone(state.config.timezone))
-            .strftime("%H:%M"),
-            "free": max(
-                0, service.slot_capacity - state.slot_use.get(slot_key(service.id, start), 0)
-            ),
-        }
-        for start in slot_starts(state.config, day[:10])
-        if start > now and service.bookable
-    ]
-    return JSONResponse({"service": service.id, "date": day[:10], "slots": slots})
-
-
-async def post_appointment(request: Request) -> JSONResponse:
-    hall = request.path_params["hall"]
-    server = server_of(request)
-    require_hall(request, hall)
-    body = await json_body(request)
-    service, slot, name, phone = (body.get(k) for k in ("service", "slot", "name", "phone"))
-    problems = []
-    if not isinstance(service, str):
-        problems.append("service: required string")
-    slot_start = _parse_time(slot)
-    if slot_start is None:
-        problems.append("slot: the slot's start time, ISO 8601 with zone")
-    if not isinstance(name, str) or not name.strip() or len(name) > 50:
-        problems.append("name: 1 to 50 characters")
-    if not isinstance(phone, str) or not _PHONE.match(phone):
-        problems.append("phone: a phone number")
-    if problems:
-        raise ApiError("bad_request", "; ".join(problems))
-    assert isinstance(service, str) and isinstance(name, str) and isinstance(phone, str)
-    assert slot_start is not None
-    citizen = citizen_key(server.citizen_secret, phone)
-    key = _key(request)
-    for _ in range(5):
-        code = new_booking_code()
-        reply = await server.engine.submit(
-            hall,
-            cmd.Book(service, slot_start, citizen, code),
-            scope=f"{hall}:booking",
-            key=key,
-            actor="booking",
-            personal={code: {"name": name.strip(), "phone": phone.strip()}},
-        )
-        if reply.ok or reply.body.get("code") != "duplicate_booking":
-            return reply_response(reply, created=True)
-        key = f"{key}-retry"
-    raise ApiError("internal", "could not find a free booking code")
-
-
-async def get_appointment(request: Request) -> JSONResponse:
-    hall, code = request.path_params["hall"], request.path_params["code"]
-    require_hall(request, hall)
-    record = await asyncio.to_thread(server_of(request).store.appointment, hall, code)
-    if record is None:
-        raise ApiError("unknown_booking", f"no appointment {code!r}")
-    return JSONResponse(
-        {
-            "code": record.code,
-            "service": record.service,
-            "slot": record.slot_start.isoformat(),
-            "state": record.state,
-            "name": mask_name(record.name),
-            "phone": mask_phone(record.phone),
-            "ticket": record.ticket,
-        }
-    )
-
-
-async def delete_appointment(request: Request) -> JSONResponse:
-    hall, code = request.path_params["hall"], request.path_params["code"]
-    engine = require_hall(request, hall)
-    reply = await engine.submit(
-        hall, cmd.CancelBooking(code), scope=f"{hall}:booking", key=_key(request), actor="booking"
-    )
-    return reply_response(reply)
-
-
-def mask_name(name: str) -> str:
-    """张三 -> 张*, 张小三 -> 张*三: enough to recognise, not to identify."""
-    if len(name) <= 1:
-        return "*"
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
-
-
-def mask_phone(phone: str) -> str:
-    digits = phone.strip()
-    return digits[:3] + "****" + digits[-4:] if len(digits) >= 8 else "****"
 
 
 # --- tracking, health -----------------------------------------------------------------------
@@ -464,7 +187,7 @@ async def get_track(request: Request) -> JSONResponse:
     server = server_of(request)
     identity = await server.directory.tracker_for(request.path_params["track"])
     if identity is None or identity.ticket is None:
-        raise ApiError("unknown_ticket", "no ticket for that link")
+        raise errors.UnknownTicket("no ticket for that link")
     view = server.engine.view(identity.hall)
     ticket = view.state.tickets.get(identity.ticket)
     if ticket is not None:
@@ -507,26 +230,6 @@ async def readyz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ready", "halls": server.engine.halls()})
 
 
-def _parse_time(value: Any) -> float | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed.timestamp() if parsed.tzinfo is not None else None
-
-
-def _iso(t: float) -> str:
-    return datetime.fromtimestamp(t, UTC).isoformat().replace("+00:00", "Z")
-
-
-def _zone(name: str) -> Any:
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(name)
-
-
 def routes() -> list[Route]:
     return [
         Route("/healthz", healthz),
@@ -542,17 +245,7 @@ def routes() -> list[Route]:
         Route("/api/halls/{hall}/devices", get_devices, methods=["GET"]),
         Route("/api/halls/{hall}/staff", post_staff, methods=["POST"]),
         Route("/api/halls/{hall}/staff/{number}/photo", get_staff_photo, methods=["GET"]),
-        Route("/api/halls/{hall}/services", get_services),
-        Route("/api/halls/{hall}/slots", get_slots),
-        Route("/api/halls/{hall}/appointments", post_appointment, methods=["POST"]),
-        Route("/api/halls/{hall}/appointments/{code}", get_appointment, methods=["GET"]),
-        Route("/api/halls/{hall}/appointments/{code}", delete_appointment, methods=["DELETE"]),
         Route("/api/track/{track}", get_track),
-        *_report_routes(),
+        *booking_routes(),
+        *report_routes(),
     ]
-
-
-def _report_routes() -> list[Route]:
-    from hall.server.reports import report_routes  # it builds on this module's callers
-
-    return report_routes()

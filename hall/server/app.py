@@ -21,20 +21,23 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 
+from displays.errors import InternalError
 from displays.gateway import Gateway
 from displays.pages import page_routes
+from displays.results import render_result
 from hall.auth import admin_token_from_env
 from hall.bus import open_bus
 from hall.engine import REPLY_TTL, Engine, utc_now
-from hall.errors import ApiError
 from hall.server import api
+from hall.server.callers import Server
 from hall.server.directory import StoreDirectory
 from hall.server.live_metrics import MetricsHub
 from hall.server.openapi import openapi_document
 from hall.storage import open_store
 from metrics.prometheus import CONTENT_TYPE, exposition
 from queueing.config import HallConfig, parse_config
-from queueing.errors import ConfigError
+from queueing.errors import ConfigError, HallError
+from queueing.stream import Reply
 
 log = logging.getLogger("hall.server.app")
 
@@ -52,7 +55,7 @@ class Settings:
     clock: Callable[[], datetime] = utc_now
     snapshot_every: int = 1_000
     tick_seconds: float = TICK_SECONDS
-    on_ready: Callable[[api.Server], object] | None = None
+    on_ready: Callable[[Server], object] | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -83,7 +86,13 @@ def create_app(settings: Settings) -> Starlette:
         await asyncio.to_thread(store.upgrade)
         bus = open_bus(settings.bus_url)
         await bus.connect()
-        engine = Engine(store, bus, clock=settings.clock, snapshot_every=settings.snapshot_every)
+        engine = Engine(
+            store,
+            bus,
+            render=render_result,
+            clock=settings.clock,
+            snapshot_every=settings.snapshot_every,
+        )
         await engine.start()
         token = settings.admin_token
         if token is None:
@@ -97,7 +106,9 @@ def create_app(settings: Settings) -> Starlette:
             engine, directory, on_connect=hub.connected, on_drop=hub.dropped, alerts=hub
         )
         hub.gateway = gateway
-        server = api.Server(engine, store, directory, token, settings.citizen_secret, hub)
+        server = Server(
+            engine, store, directory, token, settings.citizen_secret, hub, gateway.commands
+        )
         app.state.server = server
         app.state.gateway = gateway
         for path in settings.hall_files:
@@ -140,7 +151,7 @@ def create_app(settings: Settings) -> Starlette:
             *page_routes(),
         ],
         lifespan=lifespan,
-        exception_handlers={ApiError: _api_error, HTTPException: _http_error, Exception: _crash},
+        exception_handlers={HallError: _refused, HTTPException: _http_error, Exception: _crash},
     )
     return app
 
@@ -159,19 +170,19 @@ async def _tick(engine: Engine, seconds: float) -> None:
             log.exception("tick failed")
 
 
-async def _api_error(request: Request, error: Exception) -> Response:
-    assert isinstance(error, ApiError)
-    return JSONResponse(error.body(), status_code=error.status)
+async def _refused(request: Request, error: Exception) -> Response:
+    """Every refusal of the HTTP API, at this one place: `{"ok": false, "error": {...}}`."""
+    assert isinstance(error, HallError)
+    return JSONResponse(Reply.refused(error).as_dict(), status_code=error.status)
 
 
 async def _http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, HTTPException)
     code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
-    body = {"ok": False, "error": {"code": code, "message": str(error.detail)}}
-    return JSONResponse(body, status_code=error.status_code)
+    refusal = Reply(False, {"code": code, "message": str(error.detail)})
+    return JSONResponse(refusal.as_dict(), status_code=error.status_code)
 
 
 async def _crash(request: Request, error: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
-    body = {"ok": False, "error": {"code": "internal", "message": "internal error"}}
-    return JSONResponse(body, status_code=500)
+    return await _refused(request, InternalError("internal error"))

@@ -7,13 +7,13 @@ import asyncio
 from displays.interface import DeviceIdentity, StaffIdentity
 from hall.auth import check_password, token_hash
 from hall.engine import Engine
-from hall.storage.base import Store
+from hall.storage.base import DirectoryStore
 
 
 class StoreDirectory:
     """Implements `displays.interface.Directory` over the store (in a worker thread)."""
 
-    def __init__(self, store: Store, engine: Engine) -> None:
+    def __init__(self, store: DirectoryStore, engine: Engine) -> None:
         self.store = store
         self.engine = engine
 

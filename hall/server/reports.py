@@ -10,9 +10,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
+from displays.errors import BadRequest, Forbidden, InternalError, NotFound
 from displays.i18n import resolve_language
 from displays.kinds import ADMIN, TABLET
-from hall.errors import ApiError
 from hall.report import (
     CONTENT_SECURITY_POLICY,
     TABLES,
@@ -24,7 +24,7 @@ from hall.report import (
     parse_date,
     render_html,
 )
-from hall.server.api import caller, require_hall, server_of
+from hall.server.callers import caller, require_hall, server_of
 from hall.storage import SqlStore
 
 READERS = (ADMIN, TABLET)
@@ -47,7 +47,7 @@ async def get_report(request: Request) -> Response:
 async def get_report_table(request: Request) -> Response:
     table = request.path_params["table"]
     if table not in TABLES:
-        raise ApiError("not_found", f"no table {table!r}: one of {', '.join(TABLES)}")
+        raise NotFound(f"no table {table!r}: one of {', '.join(TABLES)}")
     report = await _report(request)
     filename = f"{report.hall}-{report.day.day}-{table}.csv"
     headers = {**_HEADERS, "Content-Disposition": f'attachment; filename="{filename}"'}
@@ -60,18 +60,18 @@ async def _report(request: Request) -> Report:
     engine = require_hall(request, hall)
     who = await caller(request, hall)
     if who.kind not in READERS:
-        raise ApiError("forbidden", "reports are for the admin and the hall's tablets")
+        raise Forbidden("reports are for the admin and the hall's tablets")
     try:
         parse_date(day)
     except BadDate as error:
-        raise ApiError("bad_request", str(error)) from None
+        raise BadRequest(str(error)) from None
     config = engine.view(hall).state.config
     now = engine.clock().timestamp()
     if not ReportDay.of(day, config.timezone, now).begun:
-        raise ApiError("bad_request", f"date: {day} has not begun yet in {config.timezone}")
+        raise BadRequest(f"date: {day} has not begun yet in {config.timezone}")
     store = server_of(request).store
     if not isinstance(store, SqlStore):
-        raise ApiError("internal", "reports need the SQL store")
+        raise InternalError("reports need the SQL store")
     return await asyncio.to_thread(daily_report, store.engine, config, day, now)
 
 

@@ -1,5 +1,10 @@
 """The storage interface the engine writes through. One implementation (`sql.py`) serves SQLite
 and PostgreSQL through SQLAlchemy; the engine calls it from a worker thread, never from the loop.
+
+`Store` is the whole interface, made of four parts a consumer may ask for alone: `EventStore`
+(streams and snapshots), `ReplyStore` (idempotent replies), `AccountStore` (devices and staff)
+and `ReadModelStore` (tickets and appointments). `EngineStore` and `DirectoryStore` are the
+combinations the engine and the server's directory use.
 """
 
 from __future__ import annotations
@@ -114,9 +119,9 @@ class AppointmentRecord:
     ticket: str | None
 
 
-class Store(Protocol):
-    def upgrade(self) -> None:
-        """Bring the schema to the newest migration (Alembic)."""
+class EventStore(Protocol):
+    """Halls' event streams and their snapshots. `append` also writes the read models and the
+    replies of its batch, in the same transaction as the events."""
 
     def hall_ids(self) -> list[str]: ...
 
@@ -133,7 +138,9 @@ class Store(Protocol):
 
     def save_snapshot(self, hall: str, seq: int, state: HallState) -> None: ...
 
-    def find_reply(self, scope: str, key: str, since: datetime) -> Reply | None: ...
+
+class ReplyStore(Protocol):
+    """Idempotency: the replies remembered per (scope, key) (written by `EventStore.append`)."""
 
     def find_replies(
         self, keys: Sequence[tuple[str, str]], since: datetime
@@ -143,12 +150,19 @@ class Store(Protocol):
     def prune(self, before: datetime) -> None:
         """Forget replies older than `before`."""
 
+
+class AccountStore(Protocol):
+    """Identities: paired devices and staff accounts."""
+
     def add_device(self, record: DeviceRecord) -> None:
         """Pair a device; `DuplicateRecord` if its id or token hash is taken."""
 
     def device_by_token_hash(self, token_hash: str) -> DeviceRecord | None: ...
 
     def devices(self, hall: str) -> list[DeviceRecord]: ...
+
+    def remove_device(self, device_id: str) -> bool:
+        """Forget a device (its token stops working); False if there was none."""
 
     def add_staff(self, record: StaffRecord) -> None:
         """Create or replace the staff account (hall, number)."""
@@ -161,13 +175,33 @@ class Store(Protocol):
     def remove_staff(self, hall: str, number: str) -> bool:
         """Delete a staff account; False if there was none."""
 
-    def remove_device(self, device_id: str) -> bool:
-        """Forget a device (its token stops working); False if there was none."""
+
+class ReadModelStore(Protocol):
+    """The read models `append` keeps, looked up by key."""
 
     def ticket(self, hall: str, ticket_id: str) -> TicketRecord | None: ...
 
     def ticket_by_track(self, track: str) -> TicketRecord | None: ...
 
     def appointment(self, hall: str, code: str) -> AppointmentRecord | None: ...
+
+
+class EngineStore(EventStore, ReplyStore, Protocol):
+    """What `hall.engine.Engine` works through: the streams and the replies. `close` is here
+    so that a holder of the engine alone can release its store."""
+
+    def close(self) -> None: ...
+
+
+class DirectoryStore(AccountStore, ReadModelStore, Protocol):
+    """What `hall.server.directory.StoreDirectory` looks identities up in: devices and staff,
+    and tickets by their tracker token."""
+
+
+class Store(EventStore, ReplyStore, AccountStore, ReadModelStore, Protocol):
+    """The whole store (`hall.storage.sql.SqlStore` implements it), with its lifecycle."""
+
+    def upgrade(self) -> None:
+        """Bring the schema to the newest migration (Alembic)."""
 
     def close(self) -> None: ...

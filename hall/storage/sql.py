@@ -178,13 +178,6 @@ class SqlStore:
 
     # --- replies ----------------------------------------------------------------------------
 
-    def find_reply(self, scope: str, key: str, since: datetime) -> Reply | None:
-        with self.engine.connect() as conn:
-            stored = conn.scalar(_FIND_REPLY, {"scope": scope, "key": key, "since": since})
-        if stored is None:
-            return None
-        return Reply(bool(stored["ok"]), stored["body"])
-
     def find_replies(
         self, keys: Sequence[tuple[str, str]], since: datetime
     ) -> dict[tuple[str, str], Reply]:
@@ -310,11 +303,6 @@ class SqlStore:
 # Hot statements, built once.
 _HEAD = sa.select(sa.func.max(t.events.c.seq)).where(t.events.c.hall == sa.bindparam("hall"))
 _INSERT_EVENTS = sa.insert(t.events)
-_FIND_REPLY = sa.select(t.replies.c.reply).where(
-    t.replies.c.scope == sa.bindparam("scope"),
-    t.replies.c.key == sa.bindparam("key"),
-    t.replies.c.at >= sa.bindparam("since"),
-)
 _TICKET_FIELDS = tuple(TicketRecord.__dataclass_fields__)
 _APPOINTMENT_FIELDS = tuple(AppointmentRecord.__dataclass_fields__)
 

@@ -8,24 +8,13 @@ Screenshots of every page in both languages land in test-artifacts/screenshots/.
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
 
-from tests.displays.browser import (
-    PageErrors,
-    chromium,
-    new_page,
-    require_chromium,
-    screenshot,
-    set_language,
-    text_of,
-    wait_for_text,
-)
+from tests.support.browser import Pages, both_languages, text_of, wait_for_text
 from tests.support.device import Device
-from tests.support.server import ServerProcess, add_staff, create_hall, mint
+from tests.support.server import CLERK, HallSetup, ServerProcess, mint
 
 pytestmark = pytest.mark.anyio
 
@@ -34,7 +23,6 @@ RECOVERY_MS = 40_000
 PHONE: dict[str, Any] = {"width": 390, "height": 844, "is_mobile": True, "has_touch": True}
 TV: dict[str, Any] = {"width": 1920, "height": 1080}
 LED: dict[str, Any] = {"width": 1280, "height": 240}
-DESK: dict[str, Any] = {"width": 1280, "height": 800}
 
 
 @pytest.fixture(scope="module")
@@ -42,89 +30,9 @@ def anyio_backend() -> str:
     return "asyncio"  # one event loop for the module, so one browser serves every test
 
 
-@pytest.fixture(scope="module")
-async def browser() -> AsyncIterator[Any]:
-    async with chromium() as launched:
-        yield launched
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    require_chromium()
-    workdir = tmp_path_factory.mktemp("flow")
-    process = ServerProcess(f"sqlite:///{workdir / 'hall.db'}", workdir)
-    process.start()
-    yield process
-    process.stop()
-
-
 @pytest.fixture
-def hall(server: ServerProcess) -> str:
-    hall_id = f"f{uuid.uuid4().hex[:8]}"
-    create_hall(server, hall_id)
-    add_staff(server, hall_id, "1001", "王晓丽")
-    return hall_id
-
-
-class Pages:
-    """The pages a test opened, with their script errors; closed at the end of the test."""
-
-    def __init__(self, browser: Any, server: ServerProcess, hall: str) -> None:
-        self.browser = browser
-        self.server = server
-        self.hall = hall
-        self.errors: list[PageErrors] = []
-        self.pages: list[Any] = []
-
-    async def open(
-        self,
-        path: str,
-        kind: str | None,
-        window: str | None = None,
-        viewport: dict[str, Any] | None = None,
-    ) -> Any:
-        page = await new_page(self.browser, **(viewport or DESK))
-        self.pages.append(page)
-        self.errors.append(PageErrors(page))
-        token = f"#token={mint(self.server, self.hall, kind, window)}" if kind else ""
-        await page.goto(f"{self.server.url}{path}{token}")
-        return page
-
-    def messages(self) -> list[str]:
-        return [message for errors in self.errors for message in errors.messages]
-
-    async def close(self) -> None:
-        for page in self.pages:
-            await page.context.close()
-
-
-@pytest.fixture
-async def pages(browser: Any, server: ServerProcess, hall: str) -> AsyncIterator[Pages]:
-    opened = Pages(browser, server, hall)
-    yield opened
-    await opened.close()
-
-
-async def switch_language(page: Any, lang: str) -> None:
-    """Through the page's own switch where it shows one; the window screen (an LED strip)
-    has none on screen, and an open modal dialog makes the page behind it inert, so there
-    through the same function the switch calls."""
-    modal = await page.evaluate("() => document.querySelector('dialog[open]') !== null")
-    if not modal and await page.is_visible("[data-lang-switch]"):
-        await set_language(page, lang)
-        return
-    await page.evaluate("lang => window.hall.setLanguage(lang)", lang)
-    await page.wait_for_function("lang => document.documentElement.lang === lang", arg=lang)
-
-
-async def both_languages(page: Any, name: str, selector: str, zh: str, en: str) -> None:
-    """Screenshots in zh-CN and en, checking a text in each; the page ends in zh-CN."""
-    await wait_for_text(page, selector, zh)
-    await screenshot(page, name, "zh-CN")
-    await switch_language(page, "en")
-    await wait_for_text(page, selector, en)
-    await screenshot(page, name, "en")
-    await switch_language(page, "zh-CN")
+def hall_setup() -> HallSetup:
+    return HallSetup(staff=(CLERK,))
 
 
 async def sign_in(clerk: Any, password: str = "secret1") -> None:
@@ -137,17 +45,17 @@ async def sign_in(clerk: Any, password: str = "secret1") -> None:
 async def test_a_ticket_from_the_kiosk_is_called_served_announced_and_rated(
     server: ServerProcess, hall: str, pages: Pages
 ) -> None:
-    kiosk = await pages.open("/kiosk", "kiosk")
+    kiosk = await pages.open("/kiosk", hall, "kiosk")
     await kiosk.click(".service[data-service='social']")
     number = await wait_for_text(kiosk, "#ticket-number", r"^A\d{3}$")
     track_url = await kiosk.get_attribute("#ticket-qr", "data-url")
     assert track_url
 
-    screen = await pages.open("/screen", "call_screen", viewport=TV)
-    led = await pages.open("/window", "window_screen", "1", viewport=LED)
-    pad = await pages.open("/pad", "rating_pad", "1")
-    phone = await pages.open(track_url.removeprefix(server.url), None, viewport=PHONE)
-    clerk = await pages.open("/clerk", "clerk", "1")
+    screen = await pages.open("/screen", hall, "call_screen", viewport=TV)
+    led = await pages.open("/window", hall, "window_screen", "1", viewport=LED)
+    pad = await pages.open("/pad", hall, "rating_pad", "1")
+    phone = await pages.open(track_url.removeprefix(server.url), hall, None, viewport=PHONE)
+    clerk = await pages.open("/clerk", hall, "clerk", "1")
     tablet, _ = await Device.connect(server.ws_url, mint(server, hall, "tablet"))
 
     await wait_for_text(screen, "#waiting [data-queue='A'] .waiting-count", "^1 人$")
@@ -221,8 +129,8 @@ async def test_the_clerk_transfers_parks_pauses_and_signs_out_with_function_keys
 ) -> None:
     tablet, _ = await Device.connect(server.ws_url, mint(server, hall, "tablet"))
     bundle = (await tablet.ok("issue_ticket", {"service": "newborn"}))["ticket"]
-    clerk = await pages.open("/clerk", "clerk", "1")
-    led = await pages.open("/window", "window_screen", "1", viewport=LED)
+    clerk = await pages.open("/clerk", hall, "clerk", "1")
+    led = await pages.open("/window", hall, "window_screen", "1", viewport=LED)
     await sign_in(clerk)
     await clerk.wait_for_selector("#desk:not([hidden])")
 
@@ -275,8 +183,8 @@ async def test_pages_show_they_are_offline_and_recover_with_the_right_state(
 ) -> None:
     tablet, _ = await Device.connect(server.ws_url, mint(server, hall, "tablet"))
     await tablet.ok("open_window", {"window": "2"})
-    screen = await pages.open("/screen", "call_screen", viewport=TV)
-    clerk = await pages.open("/clerk", "clerk", "2")
+    screen = await pages.open("/screen", hall, "call_screen", viewport=TV)
+    clerk = await pages.open("/clerk", hall, "clerk", "2")
     await clerk.wait_for_selector("#desk:not([hidden])")
     await screen.wait_for_selector("#waiting [data-queue='A']")
     await tablet.close()

@@ -8,25 +8,22 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.displays.browser import (
+from tests.support.browser import (
     PageErrors,
-    chromium,
     new_page,
-    require_chromium,
     screenshot,
     set_language,
     text_of,
     wait_for_text,
 )
 from tests.support.device import Device
-from tests.support.server import ServerProcess, add_staff, create_hall, mint
+from tests.support.server import CLERK, HallSetup, ServerProcess, create_hall, mint
 
 pytestmark = pytest.mark.anyio
 
@@ -40,29 +37,10 @@ def anyio_backend() -> str:
     return "asyncio"  # one event loop for the module, so one browser serves every test
 
 
-@pytest.fixture(scope="module")
-async def browser() -> AsyncIterator[Any]:
-    async with chromium() as launched:
-        yield launched
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    require_chromium()
-    workdir = tmp_path_factory.mktemp("pages")
-    process = ServerProcess(f"sqlite:///{workdir / 'hall.db'}", workdir)
-    process.start()
-    yield process
-    process.stop()
-
-
 @pytest.fixture
-def hall(server: ServerProcess) -> str:
-    hall_id = f"k{uuid.uuid4().hex[:8]}"
+def hall_setup() -> HallSetup:
     # check-in opens 4 h before a slot, so the first free slot can be checked in at any hour
-    create_hall(server, hall_id, check_in_early_minutes=240)
-    add_staff(server, hall_id, "1001", "王晓丽")
-    return hall_id
+    return HallSetup(staff=(CLERK,), rules={"check_in_early_minutes": 240})
 
 
 async def open_kiosk(

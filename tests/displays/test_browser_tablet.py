@@ -8,25 +8,14 @@ Screenshots in both languages land in test-artifacts/screenshots/tablet-*.png.
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.displays.browser import (
-    PageErrors,
-    chromium,
-    new_page,
-    require_chromium,
-    screenshot,
-    set_language,
-    text_of,
-    wait_for_text,
-)
+from tests.support.browser import Pages, both_languages, screenshot, text_of, wait_for_text
 from tests.support.device import Device
-from tests.support.server import ServerProcess, add_staff, create_hall, mint
+from tests.support.server import CLERK, MANAGER, HallSetup, ServerProcess, mint, new_hall
 
 pytestmark = pytest.mark.anyio
 
@@ -35,6 +24,8 @@ PHONE: dict[str, Any] = {"width": 390, "height": 844, "is_mobile": True, "has_to
 TV: dict[str, Any] = {"width": 1920, "height": 1080}
 ALERT_MS = 20_000
 """A wait passes a 6 s target, then the next push (every second) carries the alert."""
+HALL = HallSetup(staff=(MANAGER, CLERK))
+"""Every test's hall: a floor manager and a clerk."""
 
 
 @pytest.fixture(scope="module")
@@ -42,79 +33,9 @@ def anyio_backend() -> str:
     return "asyncio"  # one event loop for the module, so one browser serves every test
 
 
-@pytest.fixture(scope="module")
-async def browser() -> AsyncIterator[Any]:
-    async with chromium() as launched:
-        yield launched
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    require_chromium()
-    workdir = tmp_path_factory.mktemp("tablet-pages")
-    process = ServerProcess(f"sqlite:///{workdir / 'hall.db'}", workdir)
-    process.start()
-    yield process
-    process.stop()
-
-
-def new_hall(server: ServerProcess, **rules: Any) -> str:
-    hall = f"p{uuid.uuid4().hex[:8]}"
-    create_hall(server, hall, **rules)
-    add_staff(server, hall, "9001", "李经理", password="manager1", role="manager")
-    add_staff(server, hall, "1001", "王晓丽")
-    return hall
-
-
-class Pages:
-    """The pages a test opened, with their script errors; closed at the end of the test."""
-
-    def __init__(self, browser: Any, server: ServerProcess) -> None:
-        self.browser = browser
-        self.server = server
-        self.errors: list[PageErrors] = []
-        self.pages: list[Any] = []
-
-    async def open(self, path: str, hall: str, kind: str, viewport: dict[str, Any]) -> Any:
-        page = await new_page(self.browser, **viewport)
-        self.pages.append(page)
-        self.errors.append(PageErrors(page))
-        await page.goto(f"{self.server.url}{path}#token={mint(self.server, hall, kind)}")
-        return page
-
-    def messages(self) -> list[str]:
-        return [message for errors in self.errors for message in errors.messages]
-
-    async def close(self) -> None:
-        for page in self.pages:
-            await page.context.close()
-
-
 @pytest.fixture
-async def pages(browser: Any, server: ServerProcess) -> AsyncIterator[Pages]:
-    opened = Pages(browser, server)
-    yield opened
-    await opened.close()
-
-
-async def switch_language(page: Any, lang: str) -> None:
-    """Through the page's switch; with a modal dialog open (the page behind it is inert)
-    through the same function the switch calls."""
-    if await page.evaluate("() => document.querySelector('dialog[open]') !== null"):
-        await page.evaluate("lang => window.hall.setLanguage(lang)", lang)
-        await page.wait_for_function("lang => document.documentElement.lang === lang", arg=lang)
-    else:
-        await set_language(page, lang)
-
-
-async def both_languages(page: Any, name: str, selector: str, zh: str, en: str) -> None:
-    """Screenshots in zh-CN and en, checking a text in each; the page ends in zh-CN."""
-    await wait_for_text(page, selector, zh)
-    await screenshot(page, name, "zh-CN")
-    await switch_language(page, "en")
-    await wait_for_text(page, selector, en)
-    await screenshot(page, name, "en")
-    await switch_language(page, "zh-CN")
+def hall_setup() -> HallSetup:
+    return HALL
 
 
 async def sign_in(tablet: Any, staff: str = "9001", password: str = "manager1") -> None:
@@ -129,11 +50,10 @@ def tile(queue: str, part: str) -> str:
 
 
 async def test_a_floor_manager_signs_in_and_steers_the_hall(
-    server: ServerProcess, pages: Pages
+    server: ServerProcess, hall: str, pages: Pages
 ) -> None:
-    hall = new_hall(server)
-    tablet = await pages.open("/tablet", hall, "tablet", TABLET)
-    screen = await pages.open("/screen", hall, "call_screen", TV)
+    tablet = await pages.open("/tablet", hall, "tablet", viewport=TABLET)
+    screen = await pages.open("/screen", hall, "call_screen", viewport=TV)
     await both_languages(tablet, "tablet-sign-in", "#sign-in .prompt", "值班经理登录", "sign-in")
 
     await sign_in(tablet, password="wrong-password")
@@ -216,8 +136,8 @@ async def open_the_report(server: ServerProcess, hall: str, tablet: Any) -> None
 async def test_an_alert_when_a_wait_passes_the_target_until_acknowledged(
     server: ServerProcess, pages: Pages
 ) -> None:
-    hall = new_hall(server, service_target_minutes=0.1)  # 6 s
-    tablet = await pages.open("/tablet", hall, "tablet", TABLET)
+    hall = new_hall(server, HALL, service_target_minutes=0.1)  # 6 s
+    tablet = await pages.open("/tablet", hall, "tablet", viewport=TABLET)
     await sign_in(tablet)  # the tap also unlocks the alert sound
     await tablet.wait_for_selector("#desk:not([hidden])")
     await wait_for_text(tablet, "#target-note", "等候目标 0.1 分钟")
@@ -250,7 +170,7 @@ async def test_an_alert_when_a_wait_passes_the_target_until_acknowledged(
     await wait_for_text(tablet, "#toast", "告警已确认")
     assert await text_of(tablet, "#top-alerts") == "告警 1"
 
-    phone = await pages.open("/tablet", hall, "tablet", PHONE)
+    phone = await pages.open("/tablet", hall, "tablet", viewport=PHONE)
     await sign_in(phone)
     await phone.wait_for_selector(critical)
     await screenshot(phone, "tablet-phone", "zh-CN")
@@ -258,12 +178,13 @@ async def test_an_alert_when_a_wait_passes_the_target_until_acknowledged(
     assert pages.messages() == []
 
 
-async def test_the_chart_draws_the_days_history(server: ServerProcess, pages: Pages) -> None:
-    hall = new_hall(server)
+async def test_the_chart_draws_the_days_history(
+    server: ServerProcess, hall: str, pages: Pages
+) -> None:
     manager, _ = await Device.connect(server.ws_url, mint(server, hall, "tablet"))
     for _ in range(3):
         await manager.ok("issue_ticket", {"service": "tax"})
-    tablet = await pages.open("/tablet", hall, "tablet", TABLET)
+    tablet = await pages.open("/tablet", hall, "tablet", viewport=TABLET)
     await sign_in(tablet)
     await wait_for_text(tablet, tile("B", ".queue-count"), "^3$")
 

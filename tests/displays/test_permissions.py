@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from displays.permissions import Forbidden, authorize, event_windows, receives, receives_metrics
+from displays.errors import Forbidden
+from displays.permissions import authorize, event_windows, receives, receives_metrics
 from displays.protocol import SignInRequest
 from queueing import commands as cmd
 from queueing import errors
@@ -51,7 +52,7 @@ CLERK = {
     "park",
     "unpark",
 }
-# PROTOCOL.md's table, row by row (tablets also cancel tickets and set window profiles).
+# docs/protocol.md's Permissions table, row by row.
 MAY_SEND = {
     "kiosk": {"issue_ticket", "check_in", "reactivate"},
     "clerk": CLERK,

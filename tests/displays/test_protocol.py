@@ -6,15 +6,14 @@ from typing import Any
 
 import pytest
 
+from displays.errors import HelloRequired, ProtocolError
 from displays.protocol import (
-    BAD_REQUEST,
     COMMAND_SPECS,
     PROTOCOL_ERROR_CODES,
     CommandMessage,
     Hello,
     Ping,
     Pong,
-    ProtocolError,
     SignInRequest,
     command_from_args,
     command_from_message,
@@ -32,14 +31,14 @@ from queueing.stream import Reply
 def refused(text: str) -> ProtocolError:
     with pytest.raises(ProtocolError) as caught:
         parse_message(text)
-    assert caught.value.code == BAD_REQUEST
+    assert caught.value.code == "bad_request"
     return caught.value
 
 
 def refused_args(name: str, args: dict[str, Any]) -> str:
     with pytest.raises(ProtocolError) as caught:
         command_from_args(name, args)
-    assert caught.value.code == BAD_REQUEST
+    assert caught.value.code == "bad_request"
     return caught.value.message
 
 
@@ -204,8 +203,7 @@ def test_each_command_builds_the_core_command(
     assert command_from_args(name, args) == expected
 
 
-# Per PROTOCOL.md's command table (plus cancel_ticket, move_ticket, prioritise_ticket and
-# set_window_queues).
+# Per docs/protocol.md's command reference.
 REQUIRED: dict[str, dict[str, Any]] = {
     "issue_ticket": {"service": "tax"},
     "check_in": {"booking_code": "BK1"},
@@ -416,7 +414,7 @@ def test_welcome_carries_a_snapshot_or_announces_a_replay() -> None:
 def test_reply_and_error_frames_follow_the_protocol() -> None:
     ok = reply_message("k-1", Reply(True, {"ticket": None}))
     assert ok == {"type": "reply", "id": "k-1", "ok": True, "result": {"ticket": None}}
-    error = refusal(ProtocolError("hello_required", "send hello first"))
+    error = refusal(HelloRequired("send hello first"))
     assert error == {
         "type": "error",
         "error": {"code": "hello_required", "message": "send hello first"},

@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 
+from displays.results import render_result
 from hall.bus import open_bus
 from hall.engine import Engine
 from hall.storage import open_store
@@ -32,7 +33,7 @@ async def started_engine(url: str) -> Engine:
     store.upgrade()
     bus = open_bus("memory://")
     await bus.connect()
-    engine = Engine(store, bus)
+    engine = Engine(store, bus, render=render_result)
     await engine.start()
     return engine
 
@@ -83,7 +84,7 @@ async def test_restart_rebuilds_state_from_snapshot_and_events(database_url: str
     store.upgrade()
     bus = open_bus("memory://")
     await bus.connect()
-    engine = Engine(store, bus, snapshot_every=7)
+    engine = Engine(store, bus, render=render_result, snapshot_every=7)
     await engine.start()
     config = hall_config()
     await engine.configure(config)

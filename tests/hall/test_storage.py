@@ -380,7 +380,7 @@ def test_a_taken_seq_is_a_conflict_and_writes_nothing(store: SqlStore) -> None:
     with pytest.raises(ConcurrencyConflict):
         store.append(batch)
     assert (store.read_events("race", 0), read_models(store, "race")) == before
-    assert store.find_reply("race/kiosk", "req-1", loser.now - timedelta(days=1)) is None
+    assert store.find_replies([("race/kiosk", "req-1")], loser.now - timedelta(days=1)) == {}
     assert store.ticket_by_track("race-loser") is None
 
 
@@ -501,14 +501,16 @@ def test_replies_are_remembered_found_and_pruned(store: SqlStore) -> None:
     store.append(Batch("h", 0, [], [IdempotentReply("h/kiosk-1", "cmd-1", again, now)]))
 
     day_ago = now - timedelta(hours=24)
-    assert store.find_reply("h/kiosk-1", "cmd-1", day_ago) == first
-    assert store.find_reply("h/kiosk-1", "cmd-2", day_ago) == refused
-    assert store.find_reply("h/kiosk-2", "cmd-1", day_ago) is None
-    assert store.find_reply("h/kiosk-1", "cmd-1", now + timedelta(minutes=1)) is None
+    cmd1, cmd2, other = ("h/kiosk-1", "cmd-1"), ("h/kiosk-1", "cmd-2"), ("h/kiosk-2", "cmd-1")
+    keys = [cmd1, cmd2, other]
+    assert store.find_replies(keys, day_ago) == {cmd1: first, cmd2: refused}
+    assert store.find_replies([cmd1, cmd1], day_ago) == {cmd1: first}
+    assert store.find_replies([other], day_ago) == {}
+    assert store.find_replies([], day_ago) == {}
+    assert store.find_replies(keys, now + timedelta(minutes=1)) == {cmd2: refused}
 
     store.prune(now + timedelta(hours=1))
-    assert store.find_reply("h/kiosk-1", "cmd-1", day_ago) is None
-    assert store.find_reply("h/kiosk-1", "cmd-2", day_ago) == refused
+    assert store.find_replies(keys, day_ago) == {cmd2: refused}
 
 
 def test_replies_commit_with_their_events(store: SqlStore) -> None:
@@ -517,7 +519,8 @@ def test_replies_commit_with_their_events(store: SqlStore) -> None:
     reply = IdempotentReply("with-reply/kiosk", "k1", Reply(True, {"ok": 1}), driver.now)
     events = driver.events()
     store.append(Batch("with-reply", 0, events, [reply]))
-    assert store.find_reply("with-reply/kiosk", "k1", driver.now) == reply.reply
+    key = ("with-reply/kiosk", "k1")
+    assert store.find_replies([key], driver.now) == {key: reply.reply}
     assert store.read_events("with-reply", 0) == events
 
 

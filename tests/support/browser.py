@@ -4,17 +4,13 @@ Never downloads a browser. Without /usr/bin/chromium the tests skip with the rea
 when HALL_REQUIRE_SERVICES=1. Screenshots go to `test-artifacts/screenshots/NAME-LANG.png` at
 the repository root, for a person to look at.
 
-One browser for a whole test module (launching Chromium takes a while):
+The fixtures are in tests/support/fixtures.py: `browser`, one Chromium for a whole test module
+(launching it takes a while), and `pages`, the `Pages` a test opens. A module using them runs
+its tests on one event loop:
 
     @pytest.fixture(scope="module")
     def anyio_backend() -> str:
-        return "asyncio"  # one event loop for the module
-
-
-    @pytest.fixture(scope="module")
-    async def browser() -> AsyncIterator[Any]:
-        async with chromium() as launched:
-            yield launched
+        return "asyncio"  # one event loop for the module, so one browser serves every test
 
 Wait on page state (`wait_for_selector`, `wait_for_text`), never for a fixed time. Pages send a
 content security policy without 'unsafe-eval': give `wait_for_function` a function
@@ -25,12 +21,14 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.support.server import ServerProcess, mint
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -44,6 +42,8 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 WAIT_MS = 10_000
 """How long page-state waits last before a test fails."""
+DESK: dict[str, Any] = {"width": 1280, "height": 800}
+"""The viewport `Pages.open` gives a page unless told otherwise."""
 
 
 def require_chromium() -> None:
@@ -131,3 +131,60 @@ async def wait_for_text(page: Any, selector: str, pattern: str, timeout: int = W
     text = await text_of(page, selector)
     assert re.search(pattern, text), (selector, pattern, text)
     return text
+
+
+async def switch_language(page: Any, lang: str) -> None:
+    """Through the page's own switch where it shows one; the window screen (an LED strip)
+    has none on screen, and an open modal dialog makes the page behind it inert, so there
+    through the same function the switch calls."""
+    modal = await page.evaluate("() => document.querySelector('dialog[open]') !== null")
+    if not modal and await page.is_visible("[data-lang-switch]"):
+        await set_language(page, lang)
+        return
+    await page.evaluate("lang => window.hall.setLanguage(lang)", lang)
+    await page.wait_for_function("lang => document.documentElement.lang === lang", arg=lang)
+
+
+async def both_languages(page: Any, name: str, selector: str, zh: str, en: str) -> None:
+    """Screenshots in zh-CN and en, checking a text in each; the page ends in zh-CN."""
+    await wait_for_text(page, selector, zh)
+    await screenshot(page, name, "zh-CN")
+    await switch_language(page, "en")
+    await wait_for_text(page, selector, en)
+    await screenshot(page, name, "en")
+    await switch_language(page, "zh-CN")
+
+
+class Pages:
+    """The pages a test opened, with their script errors; closed at the end of the test."""
+
+    def __init__(self, browser: Any, server: ServerProcess) -> None:
+        self.browser = browser
+        self.server = server
+        self.errors: list[PageErrors] = []
+        self.pages: list[Any] = []
+
+    async def open(
+        self,
+        path: str,
+        hall: str,
+        kind: str | None,
+        window: str | None = None,
+        *,
+        viewport: Mapping[str, Any] = DESK,
+    ) -> Any:
+        """A page at `path` on the server, paired as a new `kind` device of the hall (at
+        `window`) through the address's fragment; `kind` None: not paired."""
+        page = await new_page(self.browser, **viewport)
+        self.pages.append(page)
+        self.errors.append(PageErrors(page))
+        token = f"#token={mint(self.server, hall, kind, window)}" if kind else ""
+        await page.goto(f"{self.server.url}{path}{token}")
+        return page
+
+    def messages(self) -> list[str]:
+        return [message for errors in self.errors for message in errors.messages]
+
+    async def close(self) -> None:
+        for page in self.pages:
+            await page.context.close()

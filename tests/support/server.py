@@ -9,8 +9,9 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -107,16 +108,6 @@ class ServerProcess:
         )
 
 
-@contextmanager
-def running_server(database_url: str, workdir: Path, *extra: str) -> Iterator[ServerProcess]:
-    server = ServerProcess(database_url, workdir, *extra)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
 def small_hall(hall: str, windows: int = 3, **rules: Any) -> dict[str, Any]:
     """A hall document: queues A (综合受理) and B (税务), services, `windows` integrated windows."""
     return {
@@ -173,6 +164,38 @@ def add_staff(
             json={"number": number, "name": name, "password": password, "role": role},
         )
         assert response.status_code == 201, response.text
+
+
+@dataclass(frozen=True)
+class Staff:
+    """A staff account of a test hall."""
+
+    number: str
+    name: str
+    password: str = "secret1"
+    role: str = "clerk"
+
+
+CLERK = Staff("1001", "王晓丽")
+MANAGER = Staff("9001", "李经理", password="manager1", role="manager")
+
+
+@dataclass(frozen=True)
+class HallSetup:
+    """What `new_hall` makes: `small_hall` with these rules, and these staff accounts."""
+
+    staff: tuple[Staff, ...] = ()
+    rules: Mapping[str, Any] = field(default_factory=dict)
+
+
+def new_hall(server: ServerProcess, setup: HallSetup | None = None, **rules: Any) -> str:
+    """A hall with a fresh id on the server: `setup`'s staff and rules, `rules` added to them."""
+    setup = setup if setup is not None else HallSetup()
+    hall = f"h{uuid.uuid4().hex[:8]}"
+    create_hall(server, hall, **{**setup.rules, **rules})
+    for person in setup.staff:
+        add_staff(server, hall, person.number, person.name, person.password, person.role)
+    return hall
 
 
 def dumps(message: dict[str, Any]) -> str:

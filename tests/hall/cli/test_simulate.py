@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[3] / "docs" / "examples"
 HALL = EXAMPLES / "hall-small.json"
 DEMAND = EXAMPLES / "demand.json"
 

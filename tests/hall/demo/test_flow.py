@@ -57,7 +57,7 @@ from queueing.simulate import sample_service_seconds
 from tests.support.device import Device
 from tests.support.server import ServerProcess, mint
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 DEMAND = ROOT / "docs" / "examples" / "demo-demand.json"
 PAD_TEMPLATE = ROOT / "displays" / "templates" / "pad.html"
 ZONE = ZoneInfo("Asia/Shanghai")

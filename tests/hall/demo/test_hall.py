@@ -15,7 +15,7 @@ from queueing import events as ev
 from queueing.config import HallConfig, parse_config
 from tests.queueing.conftest import Hall, local, of_type
 
-EXAMPLE = Path(__file__).parents[2] / "docs" / "examples" / "demo-hall.json"
+EXAMPLE = Path(__file__).parents[3] / "docs" / "examples" / "demo-hall.json"
 SUNDAY = "2024-03-10"
 QUEUES = {
     "A": "综合受理",

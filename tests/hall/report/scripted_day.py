@@ -34,6 +34,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from displays.results import render_result
 from hall.bus import open_bus
 from hall.engine import Engine
 from hall.storage import open_store
@@ -130,7 +131,7 @@ async def play_day(url: str) -> PlayedDay:
     bus = open_bus("memory://")
     await bus.connect()
     clock = Clock()
-    engine = Engine(store, bus, clock=clock)
+    engine = Engine(store, bus, render=render_result, clock=clock)
     await engine.start()
     played = PlayedDay(url)
     try:

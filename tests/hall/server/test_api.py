@@ -4,30 +4,12 @@ from __future__ import annotations
 
 import base64
 import uuid
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import httpx
-import pytest
 
-from tests.support.server import ADMIN_TOKEN, ServerProcess, create_hall, mint, small_hall
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    workdir = tmp_path_factory.mktemp("api")
-    process = ServerProcess(f"sqlite:///{workdir / 'hall.db'}", workdir)
-    process.start()
-    yield process
-    process.stop()
-
-
-@pytest.fixture
-def hall(server: ServerProcess) -> str:
-    hall_id = f"a{uuid.uuid4().hex[:8]}"
-    create_hall(server, hall_id)
-    return hall_id
+from tests.support.server import ADMIN_TOKEN, ServerProcess, mint, small_hall
 
 
 def client(server: ServerProcess, token: str | None = None) -> httpx.Client:

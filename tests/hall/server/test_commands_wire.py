@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -12,15 +11,6 @@ from tests.support.device import Device
 from tests.support.server import ServerProcess, add_staff, create_hall, mint
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    workdir = tmp_path_factory.mktemp("commands")
-    process = ServerProcess(f"sqlite:///{workdir / 'hall.db'}", workdir)
-    process.start()
-    yield process
-    process.stop()
 
 
 async def expect(device: Device, name: str, args: dict[str, Any], code: str) -> None:

@@ -1,4 +1,4 @@
-"""Which devices are offline long enough for a `device_offline` alert (hall/monitoring.py)."""
+"""Which devices are offline long enough for a `device_offline` alert (`DeviceWatch`)."""
 
 from __future__ import annotations
 

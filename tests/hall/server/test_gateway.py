@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,27 +12,22 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
 from tests.support.device import Device
-from tests.support.server import ServerProcess, add_staff, create_hall, mint
+from tests.support.server import (
+    CLERK,
+    HallSetup,
+    ServerProcess,
+    Staff,
+    add_staff,
+    create_hall,
+    mint,
+)
 
 pytestmark = pytest.mark.anyio
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    workdir = tmp_path_factory.mktemp("gateway")
-    process = ServerProcess(f"sqlite:///{workdir / 'hall.db'}", workdir)
-    process.start()
-    yield process
-    process.stop()
-
-
 @pytest.fixture
-def hall(server: ServerProcess) -> str:
-    hall_id = f"h{uuid.uuid4().hex[:8]}"
-    create_hall(server, hall_id)
-    add_staff(server, hall_id, "1001", "王晓丽")
-    add_staff(server, hall_id, "1002", "李强")
-    return hall_id
+def hall_setup() -> HallSetup:
+    return HallSetup(staff=(CLERK, Staff("1002", "李强")))
 
 
 async def open_clerk(

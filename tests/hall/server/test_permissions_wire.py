@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -73,15 +72,6 @@ ALLOWED: dict[str, set[str]] = {
     },
 }
 WINDOW_KINDS = {"clerk", "window_screen", "rating_pad"}
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    workdir = tmp_path_factory.mktemp("permissions")
-    process = ServerProcess(f"sqlite:///{workdir / 'hall.db'}", workdir)
-    process.start()
-    yield process
-    process.stop()
 
 
 @pytest.mark.parametrize("kind", sorted(ALLOWED))

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -15,6 +14,7 @@ import pytest
 from hall.report import CONTENT_SECURITY_POLICY, csv_bytes
 from tests.hall.report.conftest import play_into, report_of
 from tests.hall.report.scripted_day import DAY, HALL, HALL_NAME, PlayedDay
+from tests.support.fixtures import ServerSetup
 from tests.support.server import ADMIN_TOKEN, ServerProcess, add_staff, create_hall, mint
 
 
@@ -24,11 +24,8 @@ def day(tmp_path_factory: pytest.TempPathFactory) -> PlayedDay:
 
 
 @pytest.fixture(scope="module")
-def server(day: PlayedDay, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    process = ServerProcess(day.url, tmp_path_factory.mktemp("report-http-server"))
-    process.start()
-    yield process
-    process.stop()
+def server_setup(day: PlayedDay) -> ServerSetup:
+    return ServerSetup(database=day.url)
 
 
 def get(server: ServerProcess, path: str, token: str | None) -> httpx.Response:

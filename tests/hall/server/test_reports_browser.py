@@ -6,14 +6,14 @@ test-artifacts/screenshots/report-zh-CN.png and report-en.png."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
 
-from tests.displays.browser import PageErrors, chromium, require_chromium, screenshot, text_of
 from tests.hall.report.conftest import play_into
 from tests.hall.report.scripted_day import DAY, HALL, HALL_NAME
+from tests.support.browser import PageErrors, require_chromium, screenshot, text_of
+from tests.support.fixtures import ServerSetup
 from tests.support.server import ADMIN_TOKEN, ServerProcess
 
 pytestmark = pytest.mark.anyio
@@ -25,24 +25,14 @@ A4_WIDTH = 794
 
 @pytest.fixture(scope="module")
 def anyio_backend() -> str:
-    return "asyncio"
+    return "asyncio"  # one event loop for the module, so one browser serves every test
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    require_chromium()
-    workdir = tmp_path_factory.mktemp("report-browser")
-    day = play_into(workdir / "hall.db")
-    process = ServerProcess(day.url, workdir)
-    process.start()
-    yield process
-    process.stop()
-
-
-@pytest.fixture(scope="module")
-async def browser() -> AsyncIterator[Any]:
-    async with chromium() as launched:
-        yield launched
+def server_setup(tmp_path_factory: pytest.TempPathFactory) -> ServerSetup:
+    require_chromium()  # before playing the day
+    day = play_into(tmp_path_factory.mktemp("report-browser") / "hall.db")
+    return ServerSetup(database=day.url)
 
 
 @pytest.mark.parametrize(

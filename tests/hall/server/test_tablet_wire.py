@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -15,7 +14,15 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.support.device import Device
-from tests.support.server import ADMIN_TOKEN, ServerProcess, add_staff, create_hall, mint
+from tests.support.server import (
+    ADMIN_TOKEN,
+    CLERK,
+    MANAGER,
+    HallSetup,
+    ServerProcess,
+    create_hall,
+    mint,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -23,22 +30,9 @@ PROMPT_S = 2.5
 """An acknowledgement reaches every tablet well before the next regular push (every 5 s)."""
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    workdir = tmp_path_factory.mktemp("tablet")
-    process = ServerProcess(f"sqlite:///{workdir / 'hall.db'}", workdir)
-    process.start()
-    yield process
-    process.stop()
-
-
 @pytest.fixture
-def hall(server: ServerProcess) -> str:
-    hall_id = f"t{uuid.uuid4().hex[:8]}"
-    create_hall(server, hall_id)
-    add_staff(server, hall_id, "9001", "李经理", password="manager1", role="manager")
-    add_staff(server, hall_id, "1001", "王晓丽")
-    return hall_id
+def hall_setup() -> HallSetup:
+    return HallSetup(staff=(MANAGER, CLERK))
 
 
 async def metrics_where(device: Device, check: Any, timeout: float = 15.0) -> dict[str, Any]:
