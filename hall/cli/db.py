@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import os
 
+from hall.cli.options import add_database
 from hall.storage import open_store
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("action", choices=["upgrade"])
-    parser.add_argument(
-        "--database", default=os.environ.get("HALL_DATABASE_URL", "sqlite:///hall.db")
-    )
+    add_database(parser)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -12,13 +12,13 @@ import argparse
 import asyncio
 import json
 import logging
-import os
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from hall.accounts import pair_device
+from hall.cli.options import add_database, add_listen
 from hall.cli.serve import configure_logging
 from hall.demo.flow import ClerkSeat, DemoFlow
 from hall.demo.hall import DEMO_STAFF, DemoStaff, demo_config_document
@@ -50,13 +50,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "pads, driven by the demo demand for the hour of the hall's clock (outside 08:30-17:30 "
         "the demand of 10:00 plays: the demo hall never closes). Window 1 is left to you."
     )
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8000)
-    parser.add_argument(
-        "--database",
-        default=os.environ.get("HALL_DATABASE_URL", "sqlite:///hall.db"),
-        help="sqlite:///FILE (default sqlite:///hall.db) or postgresql://USER@HOST/DB",
-    )
+    add_listen(parser)
+    add_database(parser)
     parser.add_argument(
         "--speed",
         type=_speed,

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
 
 from displays.i18n import LANGUAGES
+from hall.cli.options import add_database
 from hall.report import BadDate, ReportDay, daily_report, parse_date, render_html, write_csv_files
 from hall.storage import SqlStore, open_store
 from hall.storage.connect import UnsupportedDatabase, database_url
@@ -28,12 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--out", required=True, type=Path, metavar="DIR", help="where to write the files"
     )
-    parser.add_argument(
-        "--database",
-        default=os.environ.get("HALL_DATABASE_URL", "sqlite:///hall.db"),
-        help="sqlite:///FILE (default sqlite:///hall.db) or postgresql://USER@HOST/DB "
-        "(or set HALL_DATABASE_URL)",
-    )
+    add_database(parser)
     parser.add_argument("--lang", choices=LANGUAGES, default=LANGUAGES[0], help="zh-CN or en")
 
 

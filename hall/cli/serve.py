@@ -7,18 +7,13 @@ import logging
 import os
 from pathlib import Path
 
+from hall.cli.options import add_database, add_listen
 from hall.server import Settings, serve
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8000)
-    parser.add_argument(
-        "--database",
-        default=os.environ.get("HALL_DATABASE_URL", "sqlite:///hall.db"),
-        help="sqlite:///FILE (default sqlite:///hall.db) or postgresql://USER@HOST/DB "
-        "(or set HALL_DATABASE_URL)",
-    )
+    add_listen(parser)
+    add_database(parser)
     parser.add_argument(
         "--bus",
         default=os.environ.get("HALL_BUS_URL", "memory://"),

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import os
 import sys
 
 from displays.errors import BadRequest
 from hall.accounts import staff_record
+from hall.cli.options import add_database
 from hall.storage import open_store
 
 
@@ -20,9 +20,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--role", choices=["clerk", "manager"], default="clerk")
     parser.add_argument("--photo", default="", help="photo URL or data: URI")
     parser.add_argument("--password", help="read from the terminal when not given")
-    parser.add_argument(
-        "--database", default=os.environ.get("HALL_DATABASE_URL", "sqlite:///hall.db")
-    )
+    add_database(parser)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
 import pytest
-import uvicorn
 from starlette.applications import Starlette
 from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket
@@ -25,6 +23,7 @@ from websockets.exceptions import ConnectionClosed
 from displays.gateway import Gateway
 from queueing import commands as cmd
 from tests.displays.fakes import FakeDirectory, FakeHalls, token
+from tests.support.inprocess import serving as serving_app
 
 pytestmark = pytest.mark.anyio
 
@@ -37,18 +36,6 @@ Message = dict[str, Any]
 # --- a server in this event loop --------------------------------------------------------------
 
 
-class _Server(uvicorn.Server):
-    """uvicorn with an event set once it serves (uvicorn itself only sets `started`)."""
-
-    def __init__(self, config: uvicorn.Config) -> None:
-        super().__init__(config)
-        self.ready = asyncio.Event()
-
-    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-        await super().startup(sockets)
-        self.ready.set()
-
-
 @asynccontextmanager
 async def serving(gateway: Gateway) -> AsyncIterator[str]:
     """Serve `gateway` at `/ws` on a free local port, as `hall serve` does; the URL of `/ws`."""
@@ -58,23 +45,8 @@ async def serving(gateway: Gateway) -> AsyncIterator[str]:
         await gateway(websocket)
 
     app = Starlette(routes=[WebSocketRoute("/ws", endpoint)])
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    port = listener.getsockname()[1]
-    config = uvicorn.Config(
-        app, lifespan="off", log_config=None, log_level="warning", timeout_graceful_shutdown=5
-    )
-    server = _Server(config)
-    task = asyncio.create_task(server.serve(sockets=[listener]))
-    ready = asyncio.create_task(server.ready.wait())
-    await asyncio.wait({task, ready}, timeout=TIMEOUT, return_when=asyncio.FIRST_COMPLETED)
-    ready.cancel()
-    assert server.started, "uvicorn did not start"
-    try:
-        yield f"ws://127.0.0.1:{port}/ws"
-    finally:
-        server.should_exit = True
-        await asyncio.wait_for(task, 10)
+    async with serving_app(app) as address:
+        yield f"ws://{address}/ws"
 
 
 # --- devices ----------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ captured here), with a clock that stands still, so both halls see the same times
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import re
@@ -20,12 +19,12 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from displays.protocol import COMMAND_SPECS, SESSION_SPECS
 from hall.server import Settings, create_app
 from tests.support.device import Device
-from tests.support.server import ADMIN_TOKEN, free_port, small_hall
+from tests.support.inprocess import serving
+from tests.support.server import ADMIN_TOKEN, small_hall
 
 pytestmark = pytest.mark.anyio
 
@@ -104,28 +103,20 @@ class Hall:
 
 
 @contextlib.asynccontextmanager
-async def running_app(database: Path) -> AsyncIterator[str]:
+async def running_app(database: Path) -> AsyncIterator[tuple[str, httpx.AsyncClient]]:
+    """The hall app on a free port, and an HTTP client holding the admin token."""
     settings = Settings(
         database_url=f"sqlite:///{database}",
         admin_token=ADMIN_TOKEN,
         clock=lambda: NOW,
         tick_seconds=3600,
     )
-    port = free_port()
-    config = uvicorn.Config(
-        create_app(settings), host="127.0.0.1", port=port, log_config=None, lifespan="on"
-    )
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.01)  # polling for readiness, not hiding a race
-    try:
-        yield f"127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await task
+    headers = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    async with (
+        serving(create_app(settings), lifespan="on") as address,
+        httpx.AsyncClient(base_url=f"http://{address}", headers=headers) as client,
+    ):
+        yield address, client
 
 
 async def new_hall(client: httpx.AsyncClient, hall: str) -> Hall:
@@ -199,14 +190,12 @@ async def test_both_transports_give_the_same_replies_and_log_lines(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, logger="hall.commands")
-    async with running_app(tmp_path / "hall.db") as address:
-        headers = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
-        async with httpx.AsyncClient(base_url=f"http://{address}", headers=headers) as client:
-            by_socket, by_http = await new_hall(client, "ws"), await new_hall(client, "http")
-            socket_replies = await over_websocket(address, by_socket)
-            http_replies = await over_http(client, by_http)
+    async with running_app(tmp_path / "hall.db") as (address, client):
+        by_socket, by_http = await new_hall(client, "ws"), await new_hall(client, "http")
+        socket_replies = await over_websocket(address, by_socket)
+        http_replies = await over_http(client, by_http)
 
-    outcomes = [r["result"] and "ok" if r["ok"] else r["error"]["code"] for r in socket_replies]
+    outcomes = ["ok" if r["ok"] else r["error"]["code"] for r in socket_replies]
     assert outcomes == [step.outcome for step in SCRIPT]
     assert [comparable(r, "ws") for r in socket_replies] == [
         comparable(r, "http") for r in http_replies
@@ -225,21 +214,17 @@ async def test_session_commands_are_the_websockets_own(
 ) -> None:
     """`manager_sign_in` and `ack_alert` belong to a connection: HTTP does not know them."""
     caplog.set_level(logging.INFO, logger="hall.commands")
-    async with running_app(tmp_path / "hall.db") as address:
-        headers = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
-        async with httpx.AsyncClient(base_url=f"http://{address}", headers=headers) as client:
-            hall = await new_hall(client, "h")
-            tablet = {"Authorization": f"Bearer {hall.tokens['tablet']}"}
-            for name in SESSION_SPECS:
-                response = await client.post(
-                    f"/api/halls/h/commands/{name}", json={}, headers=tablet
-                )
-                assert response.status_code == 400
-                assert response.json()["error"]["code"] == "bad_request"
-                assert f"unknown command {name!r}" in response.json()["error"]["message"]
-            device, _ = await Device.connect(f"ws://{address}/ws", hall.tokens["tablet"])
-            reply = await device.command("ack_alert", {"alert": "nope"})
-            await device.close()
+    async with running_app(tmp_path / "hall.db") as (address, client):
+        hall = await new_hall(client, "h")
+        tablet = {"Authorization": f"Bearer {hall.tokens['tablet']}"}
+        for name in SESSION_SPECS:
+            response = await client.post(f"/api/halls/h/commands/{name}", json={}, headers=tablet)
+            assert response.status_code == 400
+            assert response.json()["error"]["code"] == "bad_request"
+            assert f"unknown command {name!r}" in response.json()["error"]["message"]
+        device, _ = await Device.connect(f"ws://{address}/ws", hall.tokens["tablet"])
+        reply = await device.command("ack_alert", {"alert": "nope"})
+        await device.close()
     assert reply["error"]["code"] == "unknown_alert"
     assert log_lines(caplog.records, hall)[-1] == (
         "command hall=HALL device=<tablet> kind=tablet command=ack_alert outcome=unknown_alert"
