@@ -202,6 +202,8 @@ class Session:
             "window": identity.window,
         }
         replay = await service.events_after(self.hall, resume) if resume is not None else None
+        if replay is not None and len(replay) > self.gateway.send_queue // 2:
+            replay = None  # more than the send queue holds: a fresh snapshot says it all at once
         if replay is not None and resume is not None:
             self._send(welcome_message(device, resume, None))
             self.last_seq = resume

@@ -75,25 +75,27 @@ class UnknownHall(KeyError):
 
 
 class _Subscription:
-    """One subscriber's bounded queue. Overflow ends it: the subscriber must resume."""
+    """One subscriber's bounded queue. Overflow ends it: the subscriber gets every event queued
+    before the overflow, in order and without a gap, then the end, and must resume from there."""
 
     def __init__(self, runner: HallRunner, audience: _Audience) -> None:
         self._runner = runner
         self._audience = audience
-        self._queue: asyncio.Queue[SequencedEvent | None] = asyncio.Queue(SUBSCRIBER_QUEUE)
+        self._capacity = runner.engine.subscriber_queue
+        # one place more than the capacity, kept for the end marker
+        self._queue: asyncio.Queue[SequencedEvent | None] = asyncio.Queue(self._capacity + 1)
         self.lagged = False
 
     def push(self, event: SequencedEvent) -> None:
         if self.lagged:
             return
-        try:
+        if self._queue.qsize() < self._capacity:
             self._queue.put_nowait(event)
-        except asyncio.QueueFull:
-            self.lagged = True
-            self._runner.engine.dropped_subscribers += 1
-            self._runner.unsubscribe(self, self._audience)
-            self._queue.get_nowait()
-            self._queue.put_nowait(None)
+            return
+        self.lagged = True
+        self._runner.engine.dropped_subscribers += 1
+        self._runner.unsubscribe(self, self._audience)
+        self._queue.put_nowait(None)
 
     def __aiter__(self) -> AsyncIterator[SequencedEvent]:
         return self._iterate()
@@ -348,12 +350,14 @@ class Engine:
         render: RenderResult,
         clock: Callable[[], datetime] = utc_now,
         snapshot_every: int = SNAPSHOT_EVERY,
+        subscriber_queue: int = SUBSCRIBER_QUEUE,
     ) -> None:
         self.store = store
         self.bus = bus
         self.render = render
         self.clock = clock
         self.snapshot_every = snapshot_every
+        self.subscriber_queue = subscriber_queue
         self.process_id = uuid.uuid4().hex
         self.runners: dict[str, HallRunner] = {}
         self.dropped_subscribers = 0
