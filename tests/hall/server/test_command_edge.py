@@ -166,9 +166,12 @@ async def over_http(client: httpx.AsyncClient, hall: Hall) -> list[dict[str, Any
 
 
 def comparable(reply: dict[str, Any], hall: str) -> dict[str, Any]:
-    """The reply without what differs between two halls by design: the hall's id and the
-    tickets' random tracker tokens."""
+    """The reply without what differs between two halls by design: the hall's id, the
+    tickets' random tracker tokens, and expected waits (the engine refreshes its estimate at
+    most once a second, so a reply may quote one a moment older)."""
     text = repr(reply).replace(f"'{hall}'", "'HALL'").replace(f"/{hall}/", "/HALL/")
+    text = re.sub(r"'eta_seconds': \d+", "'eta_seconds': ETA", text)
+    text = re.sub(r"预计等候约 \d+ 分钟", "预计等候约 ETA 分钟", text)
     return {"text": re.sub(r"[A-Za-z0-9_-]{32}", "TOKEN", text)}
 
 
