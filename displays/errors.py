@@ -46,6 +46,14 @@ class Forbidden(ProtocolError):
     status = 403
 
 
+class TooManyAttempts(ProtocolError):
+    """Too many failed sign-ins for that staff number, or from that connection or client
+    address, lately (`displays/lockout.py`): no password is checked until the lock ends."""
+
+    code = "too_many_attempts"
+    status = 429
+
+
 class NotFound(ProtocolError):
     """No such resource."""
 
@@ -82,7 +90,48 @@ class UnknownAlert(ProtocolError):
 
 
 class InternalError(HallError):
-    """Something went wrong on the server; the message says no more than that."""
+    """Something went wrong on the server; the message says no more than that. Retrying with
+    the same command id is safe."""
 
-    code = "internal"
+    code = "internal_error"
     status = 500
+
+
+class Unavailable(HallError):
+    """The database cannot be reached (or did not answer in time): nothing was decided for
+    this command. Retrying with the same command id is safe."""
+
+    code = "unavailable"
+    status = 503
+
+
+class RateLimited(HallError):
+    """An endpoint that needs no token (booking, booking lookup, tracker) was called past the
+    client's budget. `retry_after` (also the `Retry-After` header) says in how many seconds
+    the next request will be taken."""
+
+    code = "rate_limited"
+    status = 429
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message, retry_after=retry_after)
+        self.retry_after = retry_after
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
+
+
+class PayloadTooLarge(HallError):
+    """An HTTP body over the server's limit (1 MiB unless configured): not read any further."""
+
+    code = "payload_too_large"
+    status = 413
+
+
+class IdempotencyMismatch(HallError):
+    """An `Idempotency-Key` used again with a different request body: the first request's reply
+    belongs to that request only."""
+
+    code = "idempotency_mismatch"
+    status = 422

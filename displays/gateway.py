@@ -19,8 +19,14 @@ from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from displays.command_edge import AlertDesk, CommandEdge, CommandSession
-from displays.errors import HelloRequired, ProtocolError, Unauthorized
+from displays.command_edge import (
+    SIGN_IN_COMMANDS,
+    AlertDesk,
+    CommandEdge,
+    CommandSession,
+    SignInWatch,
+)
+from displays.errors import HelloRequired, ProtocolError, Unauthorized, Unavailable
 from displays.interface import DeviceIdentity, Directory, HallService
 from displays.kinds import TRACKER
 from displays.permissions import receives
@@ -32,6 +38,7 @@ from displays.protocol import (
     Pong,
     bad_request,
     error_message,
+    parse_json,
     parse_message,
     ping_message,
     pong_message,
@@ -47,8 +54,15 @@ log = logging.getLogger("hall.gateway")
 
 CLOSE_SLOW = 4408
 CLOSE_RESUME = 4409
+CLOSE_TRY_AGAIN = 1013
+"""A hello the server could not check (its database cannot be reached): try again later."""
+CLOSE_INTERNAL = 1011
+AUTH_TIMEOUT = 4.0
+"""Seconds a hello's credentials may take to check before the answer is `unavailable`."""
 RENDER_CACHE = 10_000
 MAX_IN_FLIGHT = 64  # commands of one connection awaiting their commit
+MAX_SIGN_INS_IN_FLIGHT = 2
+"""Sign-ins of one connection being checked at once; the next waits (its socket is not read)."""
 
 
 class Gateway:
@@ -65,11 +79,12 @@ class Gateway:
         on_drop: Callable[[], None] | None = None,
         progress_interval: float = 2.0,
         alerts: AlertDesk | None = None,
+        sign_ins: SignInWatch | None = None,
     ) -> None:
         self.progress_interval = progress_interval
         self.service = service
         self.directory = directory
-        self.commands = CommandEdge(service, directory, alerts)
+        self.commands = CommandEdge(service, directory, alerts, watch=sign_ins)
         self.ping_interval = ping_interval
         self.hello_timeout = hello_timeout
         self.max_message = max_message
@@ -85,6 +100,20 @@ class Gateway:
         for session in list(self.sessions):
             if session.hall == hall and session.identity.kind == kind:
                 session.send_text(text)
+
+    def revoke(self, hall: str, device: str) -> int:
+        """Disconnect every socket of a revoked device: an `unauthorized` error, then close code
+        4401; nothing else is sent to them. How many sockets there were."""
+        text = json.dumps(error_message(Unauthorized("the device was revoked")))
+        revoked = [s for s in self.sessions if s.hall == hall and s.identity.id == device]
+        for session in revoked:
+            if session.close_code is None:
+                session.close_code = CLOSE_UNAUTHENTICATED
+                log.info("device=%s kind=%s revoked", device, session.identity.kind)
+                task = asyncio.get_running_loop().create_task(_close(session.websocket, text))
+                _closing.add(task)
+                task.add_done_callback(_closing.discard)
+        return len(revoked)
 
     def rendered(self, event: SequencedEvent) -> str:
         """The event's protocol frame, rendered once for every device that receives it."""
@@ -103,7 +132,12 @@ class Gateway:
         hello = await self._hello(websocket)
         if hello is None:
             return
-        identity = await self._authenticate(hello)
+        try:
+            identity = await self._authenticate(hello)
+        except Unavailable as error:
+            with contextlib.suppress(Exception):
+                await _refuse(websocket, error, CLOSE_TRY_AGAIN)
+            return
         if identity is None or identity.hall not in self.service.halls():
             await _refuse(websocket, Unauthorized("unknown or revoked token"))
             return
@@ -113,6 +147,10 @@ class Gateway:
             self.on_connect(identity, +1)
         try:
             await session.run(hello.resume)
+        except Exception:  # never drop a socket without a close frame
+            log.exception("device=%s session failed", identity.id)
+            with contextlib.suppress(Exception):
+                await websocket.close(CLOSE_INTERNAL)
         finally:
             self.sessions.discard(session)
             if self.on_connect:
@@ -138,6 +176,15 @@ class Gateway:
         return None
 
     async def _authenticate(self, hello: Hello) -> DeviceIdentity | None:
+        """The device (or tracker) the hello names; `Unavailable` when the directory cannot
+        say within `AUTH_TIMEOUT` seconds (its database cannot be reached)."""
+        try:
+            return await asyncio.wait_for(self._identify(hello), AUTH_TIMEOUT)
+        except Exception as error:
+            log.warning("hello could not be checked: %s", type(error).__name__)
+            raise Unavailable("the server cannot check credentials now; try again") from None
+
+    async def _identify(self, hello: Hello) -> DeviceIdentity | None:
         if hello.kind == "tracker" and hello.track:
             return await self.directory.tracker_for(hello.track)
         if hello.token:
@@ -157,6 +204,8 @@ class Session:
         self._progress: asyncio.Task[None] | None = None
         self._commands: set[asyncio.Task[None]] = set()
         self._in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
+        self._sign_ins = asyncio.Semaphore(MAX_SIGN_INS_IN_FLIGHT)
+        self.origin = websocket.client.host if websocket.client else ""
         self._last_progress: tuple[Any, ...] | None = None
         self.command_session = CommandSession()
         """What this connection's commands remember (the floor manager signed in on it)."""
@@ -319,6 +368,8 @@ class Session:
             # Commands are queued in arrival order and answered as they commit, so a busy
             # kiosk's next command never waits for the previous reply.
             await self._in_flight.acquire()
+            if message.name in SIGN_IN_COMMANDS:
+                await self._sign_ins.acquire()
             task = asyncio.create_task(self._answer(message))
             self._commands.add(task)
             task.add_done_callback(self._commands.discard)
@@ -329,25 +380,47 @@ class Session:
         try:
             edge = self.gateway.commands
             reply = await edge.run(
-                self.identity, message.name, message.args, message.id, self.command_session
+                self.identity,
+                message.name,
+                message.args,
+                message.id,
+                self.command_session,
+                origin=self.origin,
             )
             self._send(reply_message(message.id, reply))
         finally:
             self._in_flight.release()
+            if message.name in SIGN_IN_COMMANDS:
+                self._sign_ins.release()
 
 
 def _looks_like_hello(text: str) -> bool:
     try:
-        data = json.loads(text)
-    except ValueError:
+        data = parse_json(text)
+    except ProtocolError:
         return False
     return isinstance(data, dict) and data.get("type") == "hello"
 
 
-async def _refuse(websocket: WebSocket, error: HallError) -> None:
-    """Refuse a connection before its session starts: the error, then close 4401."""
+_closing: set[asyncio.Task[None]] = set()
+"""Sockets of revoked devices being closed (kept referenced until they are)."""
+
+
+async def _close(websocket: WebSocket, text: str) -> None:
+    """Send a last frame to a revoked device, then close with 4401 (a socket gone already is
+    closed already)."""
+    with contextlib.suppress(Exception):
+        await websocket.send_text(text)
+        await websocket.close(CLOSE_UNAUTHENTICATED)
+
+
+async def _refuse(
+    websocket: WebSocket, error: HallError, code: int = CLOSE_UNAUTHENTICATED
+) -> None:
+    """Refuse a connection before its session starts: the error, then close (4401 unless
+    said otherwise)."""
     await websocket.send_text(json.dumps(error_message(error)))
-    await websocket.close(CLOSE_UNAUTHENTICATED)
+    await websocket.close(code)
 
 
 def _now() -> str:

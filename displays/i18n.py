@@ -87,13 +87,30 @@ TABLE: Mapping[str, Mapping[str, str]] = {
         EN: "This device or account is not authorised; please contact the administrator",
     },
     "error.forbidden": {ZH: "本设备无权进行此操作", EN: "This device may not do that"},
+    "error.too_many_attempts": {
+        ZH: "登录失败次数过多，请15分钟后再试",
+        EN: "Too many failed sign-ins; please try again in 15 minutes",
+    },
     "error.unknown_hall": {ZH: "未找到该服务大厅", EN: "No such service hall"},
     "error.unknown_device": {ZH: "未找到该设备", EN: "No such device"},
     "error.unknown_staff": {ZH: "未找到该工作人员", EN: "No such staff member"},
     "error.not_found": {ZH: "未找到", EN: "Not found"},
-    "error.internal": {
+    "error.internal_error": {
         ZH: "系统繁忙，请稍后再试",
         EN: "The system is busy; please try again shortly",
+    },
+    "error.unavailable": {
+        ZH: "系统暂时无法办理，请稍后再试",
+        EN: "The system cannot take requests right now; please try again shortly",
+    },
+    "error.rate_limited": {
+        ZH: "操作过于频繁，请稍后再试",
+        EN: "Too many requests; please wait a moment and try again",
+    },
+    "error.payload_too_large": {ZH: "提交的内容过大", EN: "What was sent is too large"},
+    "error.idempotency_mismatch": {
+        ZH: "本次提交与之前的提交不一致，请刷新页面后重试",
+        EN: "This request does not match the one sent before; please reload the page and retry",
     },
     "error.domain_error": {
         ZH: "暂时无法办理，请咨询工作人员",
@@ -237,7 +254,11 @@ TABLE: Mapping[str, Mapping[str, str]] = {
     },
     "kiosk.check_in_prompt": {
         ZH: "请输入 {digits} 位预约码",
-        EN: "Please enter your {digits}-digit booking code",
+        EN: "Please enter your {digits}-character booking code",
+    },
+    "kiosk.code_mistyped": {
+        ZH: "预约码有误，请核对后重新输入",
+        EN: "That booking code has a typing mistake; please check it and enter it again",
     },
     "kiosk.keypad.clear": {ZH: "清空", EN: "Clear"},
     "kiosk.keypad.delete": {ZH: "删除", EN: "Delete"},
@@ -328,6 +349,15 @@ TABLE: Mapping[str, Mapping[str, str]] = {
     "book.another": {ZH: "再预约一个", EN: "Book another"},
     "book.manage_title": {ZH: "查询或取消预约", EN: "Look up or cancel an appointment"},
     "book.lookup": {ZH: "查询", EN: "Look up"},
+    "book.phone_last4": {ZH: "手机号后四位", EN: "Last 4 digits of the phone number"},
+    "book.invalid_last4": {
+        ZH: "请填写预约时所留手机号的后四位",
+        EN: "Please enter the last 4 digits of the phone number you booked with",
+    },
+    "book.lookup_not_found": {
+        ZH: "未找到该预约，请核对预约码和手机号后四位",
+        EN: "No appointment matches that code and phone number; please check both",
+    },
     "book.cancel": {ZH: "取消该预约", EN: "Cancel this appointment"},
     "book.cancelled": {ZH: "预约已取消", EN: "The appointment is cancelled"},
     "book.person": {ZH: "预约人：{name}，{phone}", EN: "Booked by {name}, {phone}"},
@@ -491,6 +521,10 @@ TABLE: Mapping[str, Mapping[str, str]] = {
     "tablet.not_manager": {
         ZH: "该账号不是值班经理，无权使用本设备",
         EN: "Only floor manager accounts can sign in here",
+    },
+    "tablet.sign_in_again": {
+        ZH: "连接已中断或登录已失效，请重新登录",
+        EN: "The connection was interrupted or the sign-in has ended; please sign in again",
     },
     "tablet.sign_out": {ZH: "退出", EN: "Sign out"},
     "tablet.on_duty": {ZH: "值班：{name}（{number}）", EN: "On duty: {name} ({number})"},

@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -244,8 +244,14 @@ def _error(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse({"ok": False, "error": {"code": code, "message": message}}, status)
 
 
-def page_routes() -> list[BaseRoute]:
-    """The page routes, `/qr.svg`, `/i18n/{lang}.json` and the static files under `/static`."""
+def _anyone(request: Request) -> None:
+    return None
+
+
+def page_routes(tracker_guard: Callable[[Request], None] = _anyone) -> list[BaseRoute]:
+    """The page routes, `/qr.svg`, `/i18n/{lang}.json` and the static files under `/static`.
+    `tracker_guard` sees every request for a tracker page first and may refuse it by raising a
+    `HallError` (the server counts it against the client's budget)."""
     renderer = PageRenderer()
 
     async def kiosk(request: Request) -> Response:
@@ -267,6 +273,7 @@ def page_routes() -> list[BaseRoute]:
         return renderer.render(TABLET_PAGE)
 
     async def tracker(request: Request) -> Response:
+        tracker_guard(request)
         track = request.path_params["track"]
         if not _TRACK.match(track):
             return _error(404, "not_found", "no such tracker link")

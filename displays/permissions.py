@@ -72,6 +72,11 @@ MAY_SEND: Mapping[str, frozenset[str]] = {
 }
 """Command names each kind may send. `admin` (the admin token over HTTP) may send anything."""
 
+MANAGER_COMMANDS = MAY_SEND[TABLET] - TABLET_SESSION_COMMANDS
+"""A tablet's hall-changing commands: every tablet command but the session commands. While the
+hall rule `tablet_requires_manager` holds, a tablet sends them only with a floor manager signed
+in on its connection, whose staff number goes on their events."""
+
 OWN_WINDOW_ONLY = frozenset({CLERK})
 """Kinds whose commands must name their own window."""
 
@@ -205,6 +210,11 @@ def event_ticket(event: ev.Event) -> str | None:
         ):
             return ticket_id
     return None
+
+
+def needs_manager(kind: str, name: str) -> bool:
+    """Whether the command `name` from a device of `kind` is a tablet's hall-changing command."""
+    return kind == TABLET and name in MANAGER_COMMANDS
 
 
 def receives_metrics(kind: str) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -29,12 +30,17 @@ PROTOCOL_ERROR_CODES = tuple(
         errors.HelloRequired,
         errors.Unauthorized,
         errors.Forbidden,
+        errors.TooManyAttempts,
         errors.UnknownHall,
         errors.UnknownDevice,
         errors.UnknownStaff,
         errors.NotFound,
         errors.InternalError,
+        errors.Unavailable,
         errors.UnknownAlert,
+        errors.RateLimited,
+        errors.PayloadTooLarge,
+        errors.IdempotencyMismatch,
     )
 )
 """Error codes the protocol adds to the core's (`queueing/errors.py`)."""
@@ -48,10 +54,79 @@ MAX_NAME_CHARS = 100
 MAX_SECRET_CHARS = 200
 MAX_TEXT_CHARS = 2_000
 MAX_REASONS = 20
+MAX_JSON_DEPTH = 32
+"""JSON (a websocket frame, an HTTP body) nested deeper than this is `bad_request`."""
+
+UNSAFE_TEXT = "must not contain a NUL character or a lone surrogate"
+_UNSAFE_TEXT = re.compile("[\x00\ud800-\udfff]")
+_JSON_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
+"""A JSON string (skipped whole: brackets inside it do not nest) or a bracket."""
 
 
 def bad_request(message: str, request_id: str | None = None) -> ProtocolError:
     return errors.BadRequest(message, request_id)
+
+
+# --- JSON and text ---------------------------------------------------------------------------
+
+
+def safe_text(value: str) -> bool:
+    """False for text that no database stores and no UTF-8 frame carries: a NUL character
+    (PostgreSQL refuses it) or a lone surrogate (not encodable as UTF-8)."""
+    return _UNSAFE_TEXT.search(value) is None
+
+
+def shown(value: str) -> str:
+    """`value` as it may appear in a message: escaped when it is not safe text."""
+    return value if safe_text(value) else ascii(value)
+
+
+def parse_json(text: str, where: str = "message") -> Any:
+    """JSON text to a value; `bad_request` naming `where` when it is malformed or nested
+    deeper than `MAX_JSON_DEPTH` (checked before parsing, without recursion)."""
+    if _nested_too_deep(text):
+        raise bad_request(f"{where}: JSON nested deeper than {MAX_JSON_DEPTH} levels")
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except RecursionError:  # unreachable after the depth check; kept as a last guard
+        raise bad_request(f"{where}: JSON nested too deep") from None
+    except ValueError as error:
+        raise bad_request(f"{where}: malformed JSON ({error})") from None
+
+
+def _nested_too_deep(text: str) -> bool:
+    if text.count("[") + text.count("{") <= MAX_JSON_DEPTH:
+        return False
+    depth = 0
+    for token in _JSON_TOKENS.finditer(text):
+        bracket = token.group()
+        if bracket == "[" or bracket == "{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                return True
+        elif bracket == "]" or bracket == "}":
+            depth -= 1
+    return False
+
+
+def unsafe_text_fields(value: Any, where: str = "") -> list[str]:
+    """A problem for every string (values and field names) in a parsed JSON value that is not
+    `safe_text`, each naming its field (`"name: ..."`, `"queues[0].name: ..."`)."""
+    problems: list[str] = []
+    pending: list[tuple[str, Any]] = [(where, value)]
+    while pending:
+        path, item = pending.pop(0)
+        if isinstance(item, str) and not safe_text(item):
+            problems.append(f"{path or 'body'}: {UNSAFE_TEXT}")
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                if safe_text(key):
+                    pending.append((f"{path}.{key}" if path else key, child))
+                else:
+                    problems.append(f"{path or 'body'}: field names {UNSAFE_TEXT}")
+        elif isinstance(item, list):
+            pending.extend((f"{path}[{index}]", child) for index, child in enumerate(item))
+    return problems
 
 
 # --- client frames ---------------------------------------------------------------------------
@@ -100,10 +175,7 @@ def parse_message(text: str) -> Message:
     """One client text frame; raise `ProtocolError` (`bad_request`) naming what is wrong."""
     if len(text) > MAX_FRAME_CHARS:
         raise bad_request(f"message: at most {MAX_FRAME_CHARS} characters")
-    try:
-        data = json.loads(text, parse_constant=_reject_constant)
-    except ValueError as error:
-        raise bad_request(f"message: malformed JSON ({error})") from None
+    data = parse_json(text, "message")
     if not isinstance(data, dict):
         raise bad_request("message: must be a JSON object")
     kind = data.get("type")
@@ -150,6 +222,9 @@ def _optional_string(data: Mapping[str, Any], key: str, problems: list[str]) -> 
     if not isinstance(value, str) or len(value) > MAX_SECRET_CHARS:
         problems.append(f"{key}: must be a string of at most {MAX_SECRET_CHARS} characters")
         return None
+    if not safe_text(value):
+        problems.append(f"{key}: {UNSAFE_TEXT}")
+        return None
     return value
 
 
@@ -157,9 +232,13 @@ def _command_message(data: Mapping[str, Any]) -> CommandMessage:
     request_id = data.get("id")
     if not isinstance(request_id, str) or not 0 < len(request_id) <= MAX_ID_CHARS:
         raise bad_request(f"id: required string of 1 to {MAX_ID_CHARS} characters")
+    if not safe_text(request_id):  # cannot be echoed in a reply nor remembered
+        raise bad_request(f"id: required string of 1 to {MAX_ID_CHARS} characters; {UNSAFE_TEXT}")
     name = data.get("name")
     if not isinstance(name, str) or not name:
         raise bad_request("name: required string", request_id)
+    if not safe_text(name):
+        raise bad_request(f"name: {UNSAFE_TEXT}", request_id)
     args = data.get("args", {})
     if not isinstance(args, dict):
         raise bad_request("args: must be an object", request_id)
@@ -179,28 +258,33 @@ class _Arg:
     check: Callable[[Any], Any]
 
 
-def _check_name(value: Any) -> str:
+def _check_string(value: Any) -> str:
     if not isinstance(value, str):
         raise _Invalid("must be a string")
-    if not 0 < len(value) <= MAX_NAME_CHARS:
-        raise _Invalid(f"must be 1 to {MAX_NAME_CHARS} characters")
+    if not safe_text(value):
+        raise _Invalid(UNSAFE_TEXT)
     return value
+
+
+def _check_name(value: Any) -> str:
+    text = _check_string(value)
+    if not 0 < len(text) <= MAX_NAME_CHARS:
+        raise _Invalid(f"must be 1 to {MAX_NAME_CHARS} characters")
+    return text
 
 
 def _check_secret(value: Any) -> str:
-    if not isinstance(value, str):
-        raise _Invalid("must be a string")
-    if not 0 < len(value) <= MAX_SECRET_CHARS:
+    text = _check_string(value)
+    if not 0 < len(text) <= MAX_SECRET_CHARS:
         raise _Invalid(f"must be 1 to {MAX_SECRET_CHARS} characters")
-    return value
+    return text
 
 
 def _check_text(value: Any) -> str:
-    if not isinstance(value, str):
-        raise _Invalid("must be a string")
-    if len(value) > MAX_TEXT_CHARS:
+    text = _check_string(value)
+    if len(text) > MAX_TEXT_CHARS:
         raise _Invalid(f"must be at most {MAX_TEXT_CHARS} characters")
-    return value
+    return text
 
 
 def _check_priority(value: Any) -> str:
@@ -228,12 +312,16 @@ def _check_reasons(value: Any) -> tuple[str, ...]:
         raise _Invalid("must be a list of strings")
     if len(value) > MAX_REASONS:
         raise _Invalid(f"must list at most {MAX_REASONS} reasons")
+    if not all(safe_text(reason) for reason in value):
+        raise _Invalid(f"reasons {UNSAFE_TEXT}")
     return tuple(value)
 
 
 def _check_weights(value: Any) -> dict[str, float]:
     if not isinstance(value, dict) or not all(_is_number(w) for w in value.values()):
         raise _Invalid("must be an object mapping queue ids to numbers")
+    if not all(safe_text(str(queue)) for queue in value):
+        raise _Invalid(f"queue ids {UNSAFE_TEXT}")
     return {str(queue): float(weight) for queue, weight in value.items()}
 
 
@@ -335,7 +423,7 @@ def _read_args(
     spec: _Spec | _SessionSpec, args: Mapping[str, Any], where: str
 ) -> tuple[dict[str, Any], list[str]]:
     known = {**spec.required, **spec.optional}
-    problems = [f"{where}.{key}: unknown argument" for key in args if key not in known]
+    problems = [f"{where}.{shown(str(key))}: unknown argument" for key in args if key not in known]
     values: dict[str, Any] = {}
     for key, arg in known.items():
         value = args.get(key)

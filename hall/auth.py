@@ -8,6 +8,8 @@ import hmac
 import os
 import secrets
 
+from queueing.booking_codes import ALPHABET, CODE_LENGTH, accepted_code, check_character
+
 ADMIN_TOKEN_ENV = "HALL_ADMIN_TOKEN"
 _SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
 
@@ -18,8 +20,17 @@ def new_token() -> str:
 
 
 def new_booking_code() -> str:
-    """A booking code a citizen can type on a kiosk keypad: 8 digits."""
-    return f"{secrets.randbelow(10**8):08d}"
+    """A booking code a citizen types on a kiosk or scans (`queueing/booking_codes.py`): nine
+    random characters of an alphabet without look-alikes (about 44.6 bits) and a check
+    character."""
+    payload = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH - 1))
+    return payload + check_character(payload)
+
+
+def valid_booking_code(code: str) -> bool:
+    """True for a canonical code (`normalise_code`) an appointment may have: this version's,
+    with its check character right, or a legacy one of 8 digits."""
+    return accepted_code(code)
 
 
 def token_hash(token: str) -> str:
@@ -42,6 +53,12 @@ def hash_password(password: str) -> str:
     salt = os.urandom(16)
     digest = hashlib.scrypt(password.encode(), salt=salt, n=_SCRYPT_N, r=_SCRYPT_R, p=_SCRYPT_P)
     return f"scrypt${_SCRYPT_N}${_SCRYPT_R}${_SCRYPT_P}${_b64(salt)}${_b64(digest)}"
+
+
+def unknown_account_hash() -> str:
+    """A stored hash no password matches, with today's scrypt cost: checked when no account has
+    the staff number, so that an unknown number costs what a wrong password costs."""
+    return f"scrypt${_SCRYPT_N}${_SCRYPT_R}${_SCRYPT_P}${_b64(bytes(16))}${_b64(bytes(64))}"
 
 
 def check_password(password: str, stored: str) -> bool:

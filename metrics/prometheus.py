@@ -2,8 +2,8 @@
 
 One `PrometheusExporter` per server process, on its own `CollectorRegistry` (never the global
 one). `sink(hall)` gives the `metrics.sink.Sink` a hall's `HallMetrics` reports to; the server
-reports commands, device connections and dropped websockets itself; `exposition(registry)` is
-the body of `GET /metrics` (content type `CONTENT_TYPE`).
+reports commands, device connections, dropped websockets and refused sign-ins itself;
+`exposition(registry)` is the body of `GET /metrics` (content type `CONTENT_TYPE`).
 
 Counters and histograms are process-local: each process counts what it committed, and
 Prometheus sums over processes. Gauges `hall_waiting` and `hall_expected_wait_seconds` are
@@ -102,8 +102,21 @@ class PrometheusExporter:
         self.ws_dropped = Counter(
             "hall_ws_dropped", "Websocket connections dropped by the server.", registry=on
         )
+        self.bus_malformed = Counter(
+            "hall_bus_malformed_messages",
+            "Bus messages skipped because no server process sends such a message.",
+            ["channel"],
+            registry=on,
+        )
         self.alerts = Counter(
             "hall_alerts", "Alerts raised, by kind.", ["hall", "kind"], registry=on
+        )
+        self.sign_in_failures = Counter(
+            "hall_sign_in_failures",
+            "Refused staff sign-ins (sign_in, manager_sign_in): reason unauthorized (wrong staff "
+            "number or password) or too_many_attempts (locked out, not checked).",
+            ["hall", "command", "reason"],
+            registry=on,
         )
 
     def sink(self, hall: str) -> HallSink:
@@ -134,6 +147,15 @@ class PrometheusExporter:
     def dropped(self, count: int = 1) -> None:
         """Websockets the server disconnected because it could not deliver to them."""
         self.ws_dropped.inc(count)
+
+    def bus_message_skipped(self, channel: str) -> None:
+        """A malformed bus message was skipped; `channel` is `hall` (a hall's channel) or
+        `halls` (the process-wide one), never the hall id a stranger chose."""
+        self.bus_malformed.labels(channel).inc()
+
+    def sign_in_failed(self, hall: str, command: str, reason: str) -> None:
+        """A staff sign-in was refused (`reason`: `unauthorized` or `too_many_attempts`)."""
+        self.sign_in_failures.labels(hall, command, reason).inc()
 
 
 M = TypeVar("M", Counter, Gauge, Histogram)

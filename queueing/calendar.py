@@ -38,19 +38,37 @@ def local_time(config: HallConfig, t: float) -> datetime:
 
 
 def slot_starts(config: HallConfig, day: str) -> list[float]:
-    """The start times (epoch seconds) of the appointment slots on a local date."""
-    zone = ZoneInfo(config.timezone)
+    """The start times (epoch seconds) of the appointment slots on a local date.
+
+    Slots are laid out on the hall's wall clock (opening time, opening time + slot length, ...,
+    each ending by the closing time) and each wall-clock time is converted to epoch seconds on
+    its own. A time the clock skips when it goes forward has no slot; a time it shows twice when
+    it goes back has a slot each time, so the slots are unique and in order on every day.
+    """
     date = datetime.fromisoformat(day).date()
     if date.isoweekday() not in config.rules.weekdays:
         return []
-    open_h, open_m = map(int, config.rules.open_time.split(":"))
-    close_h, close_m = map(int, config.rules.close_time.split(":"))
-    midnight = datetime(date.year, date.month, date.day, tzinfo=zone)
-    start = midnight + timedelta(hours=open_h, minutes=open_m)
-    close = midnight + timedelta(hours=close_h, minutes=close_m)
-    step = timedelta(minutes=config.rules.slot_minutes)
-    slots: list[float] = []
-    while start + step <= close:
-        slots.append(start.timestamp())
-        start += step
-    return slots
+    zone = ZoneInfo(config.timezone)
+    opens, closes = _minutes(config.rules.open_time), _minutes(config.rules.close_time)
+    step = config.rules.slot_minutes
+    midnight = datetime(date.year, date.month, date.day)
+    starts: set[float] = set()
+    for minute in range(opens, closes - step + 1, step):
+        starts.update(_instants(midnight + timedelta(minutes=minute), zone))
+    return sorted(starts)
+
+
+def _minutes(hhmm: str) -> int:
+    hours, minutes = map(int, hhmm.split(":"))
+    return hours * 60 + minutes
+
+
+def _instants(wall: datetime, zone: ZoneInfo) -> set[float]:
+    """The epoch times at which the zone's clock shows the naive `wall` time: none in a gap,
+    two in an overlap, otherwise one."""
+    found = set()
+    for fold in (0, 1):
+        t = wall.replace(tzinfo=zone, fold=fold).timestamp()
+        if datetime.fromtimestamp(t, zone).replace(tzinfo=None) == wall:
+            found.add(t)
+    return found

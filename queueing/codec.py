@@ -2,7 +2,8 @@
 
 `event_to_dict(e)` gives `{"name": "ticket.called", ...fields}`; `event_from_dict` inverts it.
 Nested frozen dataclasses (tickets, windows, appointments) are encoded field by field; the hall
-configuration travels as its JSON document.
+configuration travels as its JSON document. `by` (who made the event) is written only when set,
+and an event stored without it reads back with `by` None.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from queueing.model import HallState
 def event_to_dict(event: Event) -> dict[str, Any]:
     data = _encode(event)
     assert isinstance(data, dict)
+    if data.get("by") is None:
+        del data["by"]  # written only when a floor manager made the event: older events lack it
     return {"name": event.name, **data}
 
 

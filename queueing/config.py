@@ -71,6 +71,9 @@ class Rules:
     follow_up_days: int = 3
     service_target_minutes: float = 15.0
     announce_repeat: int = 2
+    tablet_requires_manager: bool = True
+    """A tablet's hall-changing commands need a floor manager signed in on its connection
+    (checked at the edge, `displays/command_edge.py`; the core never sees a session)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,6 +273,7 @@ _RULE_RANGES: dict[str, tuple[float, float]] = {
     "announce_repeat": (1, 5),
 }
 _INT_RULES = {f.name for f in fields(Rules) if f.type in ("int", int)}
+_BOOL_RULES = tuple(f.name for f in fields(Rules) if f.type in ("bool", bool))
 
 
 def _rules(value: Any, problems: list[str]) -> Rules:
@@ -294,6 +298,12 @@ def _rules(value: Any, problems: list[str]) -> Rules:
                 problems.append(f"rules.{key}: must be HH:MM (close_time may be 24:00)")
             elif key == "open_time" and value[key] == "24:00":
                 problems.append("rules.open_time: must be 00:00 to 23:59")
+            else:
+                chosen[key] = value[key]
+    for key in _BOOL_RULES:
+        if key in value:
+            if not isinstance(value[key], bool):
+                problems.append(f"rules.{key}: must be true or false")
             else:
                 chosen[key] = value[key]
     if "weekdays" in value:

@@ -2,7 +2,8 @@
 
 Never mutates the state and never reads a clock: `now` is handed in. A refusal raises a
 `DomainError` subclass whose `code` the edge puts in the protocol reply. A new service day (in
-the hall's time zone) starts with a `DayStarted` event ahead of the command's own events.
+the hall's time zone) starts with a `DayStarted` event ahead of the command's own events. A
+command's `by` (a floor manager's staff number) is copied onto its own events.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from queueing import commands as cmd
 from queueing import errors
 from queueing import events as ev
 from queueing.apply import apply
+from queueing.booking_codes import normalise_code
 from queueing.calendar import local_time, service_day, slot_starts
 from queueing.config import HallConfig
 from queueing.frozen import replace
@@ -55,7 +57,10 @@ def decide(state: HallState, command: cmd.Command, now: datetime) -> Events:
         events.append(ev.DayStarted(day))
         state = apply(state, events[0])
     handler = _HANDLERS[type(command)]
-    return events + handler(state, command, t)
+    own = handler(state, command, t)
+    if command.by is not None:  # a floor manager's command: its events say who (not the new day)
+        own = [replace(event, by=command.by) for event in own]
+    return events + own
 
 
 class StateLines:
@@ -131,7 +136,9 @@ def _require_open_hours(state: HallState, t: float) -> None:
 
 
 def _check_in(state: HallState, command: cmd.CheckIn, t: float) -> Events:
-    appointment = state.appointments.get(command.booking_code)
+    # exactly as booked, or as typed or scanned: either case, with or without spaces and dashes
+    code = command.booking_code
+    appointment = state.appointments.get(code) or state.appointments.get(normalise_code(code))
     if appointment is None:
         raise errors.UnknownBooking(f"no appointment {command.booking_code!r}")
     if appointment.state != BOOKED:
@@ -285,7 +292,24 @@ def _close(state: HallState, window_id: str, cause: str, t: float) -> Events:
 
 
 def _sign_out(state: HallState, command: cmd.SignOut, t: float) -> Events:
+    if command.cause == "staff_revoked":
+        return _revoke_clerk(state, command.window, command.staff, t)
     return _close(state, command.window, "sign_out", t)
+
+
+def _revoke_clerk(state: HallState, window_id: str, staff: str, t: float) -> Events:
+    """Sign out a clerk whose account was deactivated or deleted: the window closes, or, with a
+    ticket in hand, stays open without a clerk (a floor manager finishes or moves the ticket)."""
+    window = _window(state, window_id)
+    if window.clerk is None or (staff and window.clerk != staff):
+        return []
+    if window.ticket is not None:
+        return [_changed(window, "staff_revoked", t, clerk=None, clerk_name=None)]
+    return [
+        _changed(
+            window, "staff_revoked", t, status=CLOSED, clerk=None, clerk_name=None, reason=None
+        )
+    ]
 
 
 def _close_window(state: HallState, command: cmd.CloseWindow, t: float) -> Events:

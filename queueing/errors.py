@@ -13,7 +13,7 @@ class HallError(Exception):
     """A refusal: `code` names it in protocol replies, `status` in HTTP responses. `details`
     (e.g. `problems`) go into the error body next to code and message."""
 
-    code: ClassVar[str] = "internal"
+    code: ClassVar[str] = "internal_error"
     status: ClassVar[int] = 500
 
     def __init__(self, message: str, **details: Any) -> None:

@@ -1,7 +1,8 @@
 """Events: what happened in a hall. Frozen; each carries the snapshots `apply` needs.
 
 `name` is the event's name in the device protocol (`ticket.called`, ...). Ticket snapshots are
-the ticket *after* the change.
+the ticket *after* the change. Every event may carry `by`, the staff number of the floor manager
+whose command made it (`queueing/attribution.py`).
 """
 
 from __future__ import annotations
@@ -10,12 +11,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
+from queueing.attribution import Attributed
 from queueing.config import HallConfig
 from queueing.model import Appointment, Ticket, Window
 
 
 @dataclass(frozen=True, slots=True)
-class DayStarted:
+class DayStarted(Attributed):
     """A new service day in the hall's time zone: numbers restart, windows close."""
 
     name: ClassVar[str] = "hall.day_started"
@@ -23,20 +25,20 @@ class DayStarted:
 
 
 @dataclass(frozen=True, slots=True)
-class HallConfigured:
+class HallConfigured(Attributed):
     name: ClassVar[str] = "hall.configured"
     config: HallConfig
 
 
 @dataclass(frozen=True, slots=True)
-class TicketIssued:
+class TicketIssued(Attributed):
     name: ClassVar[str] = "ticket.issued"
     ticket: Ticket
     waiting: Mapping[str, int]
 
 
 @dataclass(frozen=True, slots=True)
-class TicketCalled:
+class TicketCalled(Attributed):
     name: ClassVar[str] = "ticket.called"
     ticket: Ticket
     window: str
@@ -45,14 +47,14 @@ class TicketCalled:
 
 
 @dataclass(frozen=True, slots=True)
-class TicketServing:
+class TicketServing(Attributed):
     name: ClassVar[str] = "ticket.serving"
     ticket: Ticket
     window: str
 
 
 @dataclass(frozen=True, slots=True)
-class TicketFinished:
+class TicketFinished(Attributed):
     """A step is done. With `next_queue` the ticket (a bundle) waits again in that queue."""
 
     name: ClassVar[str] = "ticket.finished"
@@ -64,14 +66,14 @@ class TicketFinished:
 
 
 @dataclass(frozen=True, slots=True)
-class TicketNoShow:
+class TicketNoShow(Attributed):
     name: ClassVar[str] = "ticket.no_show"
     ticket: Ticket
     window: str
 
 
 @dataclass(frozen=True, slots=True)
-class TicketTransferred:
+class TicketTransferred(Attributed):
     name: ClassVar[str] = "ticket.transferred"
     ticket: Ticket
     from_window: str
@@ -80,35 +82,35 @@ class TicketTransferred:
 
 
 @dataclass(frozen=True, slots=True)
-class TicketParked:
+class TicketParked(Attributed):
     name: ClassVar[str] = "ticket.parked"
     ticket: Ticket
     window: str
 
 
 @dataclass(frozen=True, slots=True)
-class TicketUnparked:
+class TicketUnparked(Attributed):
     name: ClassVar[str] = "ticket.unparked"
     ticket: Ticket
     window: str
 
 
 @dataclass(frozen=True, slots=True)
-class TicketCancelled:
+class TicketCancelled(Attributed):
     name: ClassVar[str] = "ticket.cancelled"
     ticket: Ticket
     reason: str
 
 
 @dataclass(frozen=True, slots=True)
-class TicketReactivated:
+class TicketReactivated(Attributed):
     name: ClassVar[str] = "ticket.reactivated"
     ticket: Ticket
     position: int
 
 
 @dataclass(frozen=True, slots=True)
-class TicketMoved:
+class TicketMoved(Attributed):
     """A waiting ticket moved to another queue (`to_queue`) or directed to one window
     (`to_window`). It keeps its number, issue time and `waiting_since`. `from_window` is the
     window it was directed to before, if any."""
@@ -122,7 +124,7 @@ class TicketMoved:
 
 
 @dataclass(frozen=True, slots=True)
-class TicketPrioritised:
+class TicketPrioritised(Attributed):
     """A waiting walk-in ticket now has priority `green` (绿色通道)."""
 
     name: ClassVar[str] = "ticket.prioritised"
@@ -130,7 +132,7 @@ class TicketPrioritised:
 
 
 @dataclass(frozen=True, slots=True)
-class TicketExpired:
+class TicketExpired(Attributed):
     """A missed ticket not reactivated in time leaves the hall for good."""
 
     name: ClassVar[str] = "ticket.expired"
@@ -138,14 +140,14 @@ class TicketExpired:
 
 
 @dataclass(frozen=True, slots=True)
-class WindowChanged:
+class WindowChanged(Attributed):
     name: ClassVar[str] = "window.changed"
     window: Window
     cause: str
 
 
 @dataclass(frozen=True, slots=True)
-class RatingRequested:
+class RatingRequested(Attributed):
     name: ClassVar[str] = "rating.requested"
     ticket: Ticket
     window: str
@@ -154,7 +156,7 @@ class RatingRequested:
 
 
 @dataclass(frozen=True, slots=True)
-class RatingSubmitted:
+class RatingSubmitted(Attributed):
     name: ClassVar[str] = "rating.submitted"
     ticket: str
     number: str
@@ -167,7 +169,7 @@ class RatingSubmitted:
 
 
 @dataclass(frozen=True, slots=True)
-class RatingExpired:
+class RatingExpired(Attributed):
     """No rating came within the timeout: the service counts as not rated."""
 
     name: ClassVar[str] = "rating.expired"
@@ -176,7 +178,7 @@ class RatingExpired:
 
 
 @dataclass(frozen=True, slots=True)
-class FollowUpOpened:
+class FollowUpOpened(Attributed):
     """A low rating (1-2) opens a follow-up case (回访、整改) due by `deadline`."""
 
     name: ClassVar[str] = "follow_up.opened"
@@ -190,25 +192,25 @@ class FollowUpOpened:
 
 
 @dataclass(frozen=True, slots=True)
-class HallBroadcast:
+class HallBroadcast(Attributed):
     name: ClassVar[str] = "hall.broadcast"
     text: str
 
 
 @dataclass(frozen=True, slots=True)
-class AppointmentBooked:
+class AppointmentBooked(Attributed):
     name: ClassVar[str] = "appointment.booked"
     appointment: Appointment
 
 
 @dataclass(frozen=True, slots=True)
-class AppointmentCancelled:
+class AppointmentCancelled(Attributed):
     name: ClassVar[str] = "appointment.cancelled"
     code: str
 
 
 @dataclass(frozen=True, slots=True)
-class AppointmentCheckedIn:
+class AppointmentCheckedIn(Attributed):
     name: ClassVar[str] = "appointment.checked_in"
     code: str
     ticket: str
@@ -216,7 +218,7 @@ class AppointmentCheckedIn:
 
 
 @dataclass(frozen=True, slots=True)
-class AppointmentMissed:
+class AppointmentMissed(Attributed):
     name: ClassVar[str] = "appointment.missed"
     code: str
     citizen: str

@@ -1,6 +1,7 @@
 // The booking page (/book/{hall}) for citizens' phones, over the HTTP API: a service, a date,
 // a free slot, name and phone; then the booking code with its QR code. Look up and cancel by
-// code. Name and phone go to the server only and are never shown back unmasked.
+// code and the phone number's last four digits (header X-Phone-Last4). Name and phone go to the
+// server only and are never shown back unmasked.
 
 import {
   $,
@@ -17,6 +18,7 @@ import {
 
 const DAYS_AHEAD = 7;
 const PHONE = /^\+?[0-9 -]{6,20}$/;
+const LAST4 = /^[0-9]{4}$/;
 const api = `/api/halls/${encodeURIComponent(SETTINGS.hall)}`;
 
 const state = {
@@ -30,6 +32,7 @@ const state = {
   booking: null,
   idempotencyKey: null,
   lookup: null,
+  lookupDigits: "", // the last four digits of the phone, for cancelling what was looked up
 };
 
 class ApiError extends Error {
@@ -39,13 +42,17 @@ class ApiError extends Error {
   }
 }
 
-async function call(method, path, body) {
+/** `request`: `{key, data}` to send a JSON body with an Idempotency-Key; `headers`: more. */
+async function call(method, path, request = {}) {
+  const headers = { ...(request.headers ?? {}) };
+  if (request.key) headers["Idempotency-Key"] = request.key;
+  if (request.data) headers["Content-Type"] = "application/json";
   let response;
   try {
     response = await fetch(`${api}${path}`, {
       method,
-      headers: body ? { "Content-Type": "application/json", "Idempotency-Key": body.key } : {},
-      body: body ? JSON.stringify(body.data) : undefined,
+      headers,
+      body: request.data ? JSON.stringify(request.data) : undefined,
     });
   } catch {
     throw new ApiError("offline");
@@ -54,7 +61,7 @@ async function call(method, path, body) {
   try {
     data = await response.json();
   } catch {
-    throw new ApiError("internal");
+    throw new ApiError("internal_error");
   }
   if (!response.ok) throw new ApiError(data?.error?.code ?? "unknown");
   return data;
@@ -278,7 +285,8 @@ function renderBooked() {
   show($("#booked"), Boolean(booking));
   if (!booking) return;
   const service = state.services.find((s) => s.id === booking.service);
-  $("#booking-code").textContent = booking.code;
+  $("#booking-code").textContent = `${booking.code.slice(0, 5)} ${booking.code.slice(5)}`;
+  $("#booking-code").dataset.code = booking.code;
   $("#booking-qr").src = `/qr.svg?data=${encodeURIComponent(booking.code)}`;
   $("#booked-service").textContent = service ? service.name : booking.service;
   $("#booked-slot").textContent = t("book.slot", { date: booking.date, time: booking.time });
@@ -294,16 +302,27 @@ function bookAnother() {
 
 // --- look up and cancel ------------------------------------------------------------------------
 
+/** A code as typed: either case, spaces and dashes ignored. */
+function typedCode(text) {
+  return text.replace(/[\s-]+/g, "").toUpperCase();
+}
+
 async function lookUp(event) {
   event?.preventDefault();
-  const code = $("#lookup-code").value.trim();
+  const code = typedCode($("#lookup-code").value);
+  const digits = $("#lookup-phone").value.trim();
   if (!code) return;
+  if (!LAST4.test(digits)) return showProblem("book.invalid_last4");
   showError(null);
   try {
-    state.lookup = await call("GET", `/appointments/${encodeURIComponent(code)}`);
+    state.lookup = await call("GET", `/appointments/${encodeURIComponent(code)}`, {
+      headers: { "X-Phone-Last4": digits },
+    });
+    state.lookupDigits = digits;
   } catch (error) {
     state.lookup = null;
-    showError(error.code);
+    if (error.code === "unknown_booking") showProblem("book.lookup_not_found");
+    else showError(error.code);
   }
   renderLookup();
 }
@@ -337,7 +356,10 @@ async function cancelLookedUp() {
   if (!code) return;
   showError(null);
   try {
-    await call("DELETE", `/appointments/${encodeURIComponent(code)}`, { key: newId(), data: {} });
+    await call("DELETE", `/appointments/${encodeURIComponent(code)}`, {
+      key: newId(),
+      headers: { "X-Phone-Last4": state.lookupDigits },
+    });
     state.lookup = { ...state.lookup, state: "cancelled" };
     renderLookup();
     $("#lookup-person").textContent = t("book.cancelled");

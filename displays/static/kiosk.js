@@ -1,6 +1,11 @@
 // The ticket machine (取号机): services by category, the green channel, appointment check-in
 // and 过号重取 (reactivating a missed ticket) on a keypad, the issued ticket with its QR code, an 80 mm printable ticket, live waiting
 // counts, plain-language errors, and back to the menu after a while.
+//
+// Booking codes (queueing/booking_codes.py) are ten characters of CODE_ALPHABET, the last a check
+// character; typed or scanned in either case, spaces and dashes ignored. A code whose check
+// character is wrong is a typing mistake, shown at once. Codes of the first version (8 digits)
+// are still taken.
 
 import {
   $,
@@ -22,7 +27,9 @@ import {
   waitText,
 } from "./hall.js";
 
-const CODE_DIGITS = 8;
+const CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"; // no 0/O, no 1/I/L
+const CODE_LENGTH = 10;
+const LEGACY_CODE = /^[0-9]{8}$/;
 const NUMBER_DIGITS = 4; // ticket numbers are A001..A999, then A1000 on a very busy day
 const GREEN_CATEGORIES = ["elderly", "disabled", "pregnant", "military"];
 const TICKET_SECONDS = SETTINGS.ticketSeconds ?? 30;
@@ -46,6 +53,7 @@ const state = {
   keypad: "check_in", // or "reactivate": what the keypad screen types
   code: "",
   prefix: "",
+  mistyped: false, // the typed booking code's check character is wrong
   result: null,
   busy: false,
 };
@@ -265,6 +273,7 @@ function go(screen) {
 function goHome() {
   state.code = "";
   state.prefix = "";
+  state.mistyped = false;
   state.result = null;
   go("home");
 }
@@ -319,8 +328,30 @@ async function issue(service) {
   await submit("issue_ticket", args);
 }
 
+/** The weighted sum of a code's values, weights 10 down to 1, is a multiple of 31. */
+function checksOut(code) {
+  let total = 0;
+  for (let i = 0; i < code.length; i += 1) {
+    const value = CODE_ALPHABET.indexOf(code[i]);
+    if (value < 0) return false;
+    total += (CODE_LENGTH - i) * value;
+  }
+  return total % CODE_ALPHABET.length === 0;
+}
+
+/** A code long enough to send: this version's length, or a legacy code of 8 digits. */
+function codeComplete(code) {
+  return code.length === CODE_LENGTH || LEGACY_CODE.test(code);
+}
+
 async function checkIn() {
-  if (state.code.length !== CODE_DIGITS) return;
+  if (!codeComplete(state.code)) return;
+  if (!LEGACY_CODE.test(state.code) && !checksOut(state.code)) {
+    state.mistyped = true; // stay on the keypad: the citizen corrects it
+    if (state.screen === "keypad") renderKeypad();
+    else go("keypad");
+    return;
+  }
   await submit("check_in", { booking_code: state.code });
 }
 
@@ -410,13 +441,18 @@ function showError(code) {
 
 function renderKeypad() {
   const reactivating = state.keypad === "reactivate";
-  $("#keypad-prompt").textContent = reactivating
+  const prompt = $("#keypad-prompt");
+  prompt.textContent = reactivating
     ? t("kiosk.reactivate_prompt")
-    : t("kiosk.check_in_prompt", { digits: CODE_DIGITS });
+    : state.mistyped
+      ? t("kiosk.code_mistyped")
+      : t("kiosk.check_in_prompt", { digits: CODE_LENGTH });
+  prompt.classList.toggle("problem", !reactivating && state.mistyped);
   renderPrefixes(reactivating);
+  renderLetters(!reactivating);
   const display = $("#code-display");
   const cells = reactivating ? [el("span", { class: state.prefix ? "cell filled" : "cell" }, state.prefix)] : [];
-  const digits = reactivating ? NUMBER_DIGITS : CODE_DIGITS;
+  const digits = reactivating ? NUMBER_DIGITS : CODE_LENGTH;
   for (let i = 0; i < digits; i += 1) {
     cells.push(el("span", { class: i < state.code.length ? "cell filled" : "cell" }, state.code[i] ?? ""));
   }
@@ -424,7 +460,19 @@ function renderKeypad() {
   display.dataset.code = reactivating ? state.prefix + state.code : state.code;
   const submit = $("#check-in-submit");
   submit.textContent = t(reactivating ? "kiosk.reactivate_submit" : "kiosk.keypad.submit");
-  submit.disabled = reactivating ? !state.prefix || !state.code : state.code.length !== CODE_DIGITS;
+  submit.disabled = reactivating ? !state.prefix || !state.code : !codeComplete(state.code);
+}
+
+/** The letters of booking codes, to type one in (the digits are the keypad's). */
+function renderLetters(visible) {
+  const box = $("#keypad-letters");
+  show(box, visible);
+  if (!visible || box.childElementCount) return;
+  box.replaceChildren(
+    ...[...CODE_ALPHABET.replace(/[0-9]/g, "")].map((letter) =>
+      el("button", { type: "button", class: "key key-letter", dataset: { key: letter } }, letter),
+    ),
+  );
 }
 
 /** The letters of the hall's numbers (one per queue prefix), to start a number with. */
@@ -453,41 +501,52 @@ function renderPrefixes(visible) {
   );
 }
 
+/** A character of a booking code: a digit, or a letter of the code alphabet (either case). */
+function codeCharacter(key) {
+  const upper = key.length === 1 ? key.toUpperCase() : "";
+  return /^[0-9]$/.test(upper) || (upper && CODE_ALPHABET.includes(upper)) ? upper : null;
+}
+
 function pressKey(key) {
-  const limit = state.keypad === "reactivate" ? NUMBER_DIGITS : CODE_DIGITS;
+  const reactivating = state.keypad === "reactivate";
+  const limit = reactivating ? NUMBER_DIGITS : CODE_LENGTH;
+  state.mistyped = false;
   if (key === "clear") {
     state.code = "";
     state.prefix = "";
   } else if (key === "delete") {
     if (state.code) state.code = state.code.slice(0, -1);
     else state.prefix = "";
-  } else if (/^[0-9]$/.test(key) && state.code.length < limit) state.code += key;
+  } else if ((reactivating ? /^[0-9]$/.test(key) : codeCharacter(key)) && state.code.length < limit) {
+    state.code += key.toUpperCase();
+  }
   renderKeypad();
 }
 
-// A hardware keyboard or a barcode scanner (the booking page shows the code as a QR code):
-// digits then Enter check in from the menu; on the keypad screen they type into the code.
+// A hardware keyboard or a barcode scanner (the booking page shows the code as a QR code; a
+// scanner types it like a keyboard): a code then Enter checks in from the menu; on the keypad
+// screen keys type into the code. Spaces and dashes between the characters are ignored.
 let scanned = "";
 let scannedAt = 0;
 
 function onKey(event) {
   if (state.screen === "keypad") {
     const letter = event.key.toUpperCase();
-    if (/^[0-9]$/.test(event.key)) pressKey(event.key);
-    else if (event.key === "Backspace") pressKey("delete");
+    if (event.key === "Backspace") pressKey("delete");
     else if (event.key === "Enter") submitKeypad();
     else if (state.keypad === "reactivate" && [...state.queues.values()].some((q) => q.prefix === letter)) {
       state.prefix = letter;
       renderKeypad();
-    }
+    } else if (codeCharacter(event.key)) pressKey(event.key);
     return;
   }
   if (state.screen !== "home") return;
   const now = Date.now();
   if (now - scannedAt > SCAN_GAP_MS) scanned = "";
   scannedAt = now;
-  if (/^[0-9]$/.test(event.key)) scanned += event.key;
-  else if (event.key === "Enter" && scanned.length === CODE_DIGITS) {
+  const character = codeCharacter(event.key);
+  if (character) scanned += character;
+  else if (event.key === "Enter" && codeComplete(scanned)) {
     state.code = scanned;
     state.keypad = "check_in";
     scanned = "";
@@ -507,6 +566,7 @@ function onAction(action) {
     state.keypad = action === "reactivate" ? "reactivate" : "check_in";
     state.code = "";
     state.prefix = "";
+    state.mistyped = false;
     go("keypad");
   } else if (action === "print") window.print();
 }

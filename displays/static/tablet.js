@@ -12,6 +12,7 @@
 import {
   $,
   HallConnection,
+  ONLINE,
   SETTINGS,
   bindBanner,
   currentLanguage,
@@ -28,7 +29,6 @@ import { drawChart } from "./chart.js";
 import { ServerClock, formatDuration } from "./serverclock.js";
 
 const GONE = new Set(["finished", "cancelled"]);
-const MANAGER_KEY = "hall.tablet.manager";
 const HALL_SERIES = "hall";
 const TICKETS_SHOWN = 60;
 const AMBER_SHARE = 2 / 3; // a wait past two thirds of the target turns a tile amber
@@ -43,7 +43,7 @@ const state = {
   notice: "",
   metrics: null,
   metricsAtMs: 0,
-  manager: loadManager(),
+  manager: null, // the floor manager signed in on this connection (the server forgets at close)
   alertsSeen: null, // ids of the alerts listed so far (null until the first metrics message)
   history: { day: null, stepMs: 60_000, series: new Map() },
   chartSeries: HALL_SERIES,
@@ -59,24 +59,20 @@ const sound = { context: null, beeps: 0 };
 window.hall.connection = connection;
 window.hallTablet = sound;
 
-// --- the signed-in manager (kept for this browser tab only) -----------------------------------
-
-function loadManager() {
-  try {
-    return JSON.parse(window.sessionStorage.getItem(MANAGER_KEY) ?? "null");
-  } catch {
-    return null;
-  }
-}
+// --- the signed-in manager ------------------------------------------------------------------
+// The server keeps the sign-in with the connection: the hall-changing actions need it, and a new
+// connection (a reload, a dropped network) starts signed out. So does the page.
 
 function keepManager(manager) {
   state.manager = manager;
-  try {
-    if (manager) window.sessionStorage.setItem(MANAGER_KEY, JSON.stringify(manager));
-    else window.sessionStorage.removeItem(MANAGER_KEY);
-  } catch {
-    /* the manager signs in again after a reload */
-  }
+}
+
+/** The server no longer has a manager on this connection: back to the sign-in screen. */
+function signedOut(reason) {
+  if (!state.manager) return;
+  keepManager(null);
+  showSignInError(reason);
+  renderAll();
 }
 
 async function signIn(event) {
@@ -175,7 +171,8 @@ async function run(key, name, args, done) {
     toast("ok", () => done(result));
     return result;
   } catch (error) {
-    toast("error", () => explain(error.code ?? "unknown"));
+    if (error.code === "unauthorized") signedOut("tablet.sign_in_again");
+    else toast("error", () => explain(error.code ?? "unknown"));
     return null;
   } finally {
     state.pending.delete(key);
@@ -862,6 +859,10 @@ $("#sign-in-form").addEventListener("submit", signIn);
 $("#sign-out").addEventListener("click", () => {
   keepManager(null);
   renderAll();
+  connection.reconnect(); // a new connection: the server forgets the manager too
+});
+connection.on("status", (status) => {
+  if (status !== ONLINE) signedOut("tablet.sign_in_again");
 });
 $("#broadcast-form").addEventListener("submit", broadcast);
 $("#queues-form").addEventListener("submit", saveQueues);

@@ -7,6 +7,7 @@ import logging
 import os
 from pathlib import Path
 
+from hall.bus.prefixed import check_prefix
 from hall.cli.options import add_database, add_listen
 from hall.server import Settings, serve
 
@@ -18,6 +19,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--bus",
         default=os.environ.get("HALL_BUS_URL", "memory://"),
         help="memory:// (one process) or redis://HOST:PORT/0 to run several server processes",
+    )
+    parser.add_argument(
+        "--bus-prefix",
+        type=_bus_prefix,
+        default=os.environ.get("HALL_BUS_PREFIX", ""),
+        metavar="NAME",
+        help="put every bus channel under NAME: (1-64 letters, digits, '_', '.', '-'), so that "
+        "several deployments can share one Redis (default: none, or HALL_BUS_PREFIX)",
     )
     parser.add_argument(
         "--hall-config",
@@ -36,6 +45,7 @@ def run(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     settings.database_url = args.database
     settings.bus_url = args.bus
+    settings.bus_prefix = args.bus_prefix
     settings.hall_files = list(args.hall_config)
     if args.demo:
         from hall.demo.setup import demo_on_ready
@@ -43,6 +53,13 @@ def run(args: argparse.Namespace) -> int:
         settings.on_ready = demo_on_ready(f"http://{args.host}:{args.port}")
     serve(settings, args.host, args.port, args.log_level)
     return 0
+
+
+def _bus_prefix(text: str) -> str:
+    try:
+        return check_prefix(text) if text else ""
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def configure_logging(level: str) -> None:

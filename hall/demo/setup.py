@@ -1,5 +1,6 @@
 """What `hall serve --demo` does once the server is up: create the demo hall, its staff and a
-set of paired devices, and print the admin token and every page's URL."""
+set of paired devices, and print every page's URL (and the admin token, when the server
+generated it)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,14 @@ async def _add_staff(server: Server, staff: DemoStaff) -> None:
     await asyncio.to_thread(server.store.add_staff, record)
 
 
+def _admin_token_line(server: Server) -> str:
+    """The admin token only when the server generated it: one set in `HALL_ADMIN_TOKEN` is the
+    operator's secret, and stays out of the console and its logs."""
+    if server.admin_token_generated:
+        return f"hall: admin token (generated here): {server.admin_token}"
+    return "hall: admin token: the one in HALL_ADMIN_TOKEN"
+
+
 def demo_on_ready(base_url: str) -> Callable[[Server], Awaitable[None]]:
     async def on_ready(server: Server) -> None:
         lines = await set_up_demo(server, base_url)
@@ -50,7 +59,7 @@ async def set_up_demo(server: Server, base_url: str) -> list[str]:
     lines = [
         "",
         f"hall: demo hall '{config.name}' is ready at {base_url}",
-        f"hall: admin token: {server.admin_token}",
+        _admin_token_line(server),
         "hall: paired device links (open in a browser; the token pairs the page):",
     ]
     windows = server.engine.view(DEMO_HALL).state.windows

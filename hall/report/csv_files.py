@@ -1,7 +1,8 @@
 """The report's tables as CSV files: one per table, a header row, UTF-8 with a byte order mark
 (so Excel opens Chinese text correctly), CRLF line ends. Numbers stay raw: durations in whole
 seconds, rates as fractions in [0, 1] (4 decimals), empty where there is nothing to measure.
-Headers and kinds are in the report's language."""
+Headers and kinds are in the report's language. Text that would start a formula gets a leading
+apostrophe (`inert`)."""
 
 from __future__ import annotations
 
@@ -36,9 +37,24 @@ def csv_bytes(report: Report, name: str, lang: str = "zh-CN") -> bytes:
     header, rows = TABLES[name](report, resolve_language(lang))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(["" if cell is None else cell for cell in row] for row in rows)
+    writer.writerow([inert(cell) for cell in header])
+    writer.writerows([inert(cell) for cell in row] for row in rows)
     return (BOM + out.getvalue()).encode("utf-8")
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What makes a spreadsheet read a text cell as a formula (CSV injection)."""
+
+
+def inert(cell: Cell) -> str | int | float:
+    """A cell as written: text that a spreadsheet would run as a formula (names an administrator
+    set, e.g. `=HYPERLINK(...)`) gets a leading apostrophe, which spreadsheets read as "text";
+    numbers stay numbers, None is empty."""
+    if cell is None:
+        return ""
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+        return "'" + cell
+    return cell
 
 
 # --- the tables ---------------------------------------------------------------------------------

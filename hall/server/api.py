@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import asyncio
 import re
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from displays.errors import Forbidden, UnknownStaff
+from displays.errors import Forbidden, UnknownDevice, UnknownStaff
 from displays.kinds import ADMIN, TABLET
-from displays.views import public_ticket, snapshot, ticket_progress
-from hall.accounts import pair_device, staff_record
+from displays.views import iso_datetime, public_ticket, snapshot, ticket_progress
+from hall.accounts import device_name, pair_device, staff_record, updated_staff
 from hall.server.bookings import booking_routes
 from hall.server.callers import (
     caller,
@@ -29,8 +32,10 @@ from hall.server.callers import (
     require_hall,
     server_of,
 )
+from hall.server.limits import TRACK, limit
 from hall.server.photos import photo_response
 from hall.server.reports import report_routes
+from hall.storage.base import DeviceRecord, StaffRecord
 from queueing import errors
 from queueing.config import config_document, parse_config
 from queueing.errors import ConfigError
@@ -47,8 +52,10 @@ async def post_command(request: Request) -> JSONResponse:
     hall, name = request.path_params["hall"], request.path_params["name"]
     require_hall(request, hall)
     who = await caller(request, hall)
-    args = await json_body(request)
-    reply = await server_of(request).commands.run(who, name, args, idempotency_key(request))
+    args = await json_body(request, where="args")
+    origin = request.client.host if request.client else ""
+    commands = server_of(request).commands
+    reply = await commands.run(who, name, args, idempotency_key(request), origin=origin)
     return reply_response(reply)
 
 
@@ -141,21 +148,56 @@ async def get_devices(request: Request) -> JSONResponse:
     hall = request.path_params["hall"]
     require_hall(request, hall)
     require_admin(request)
-    records = await asyncio.to_thread(server_of(request).store.devices, hall)
-    return JSONResponse(
-        {
-            "devices": [
-                {
-                    "device": r.id,
-                    "kind": r.kind,
-                    "window": r.window,
-                    "name": r.name,
-                    "created_at": r.created_at.isoformat(),
-                }
-                for r in records
-            ]
-        }
-    )
+    server = server_of(request)
+    records = await asyncio.to_thread(server.store.devices, hall)
+    return JSONResponse({"devices": [_device(r, server.seen.last_seen(r.id)) for r in records]})
+
+
+def _device(record: DeviceRecord, seen_here: datetime | None) -> dict[str, Any]:
+    """A device as the API lists it (never its token); `last_seen` is the newer of the
+    database's and what this process knows but has not written yet."""
+    seen = [at for at in (record.last_seen, seen_here) if at is not None]
+    return {
+        "device": record.id,
+        "kind": record.kind,
+        "window": record.window,
+        "name": record.name,
+        "created_at": iso_datetime(record.created_at),
+        "last_seen": iso_datetime(max(seen)) if seen else None,
+    }
+
+
+async def _hall_device(request: Request) -> tuple[str, DeviceRecord]:
+    """The hall and the device the path names, for the admin; `unknown_device` when the hall
+    has no such device."""
+    hall, device = request.path_params["hall"], request.path_params["device"]
+    require_hall(request, hall)
+    require_admin(request)
+    record = await asyncio.to_thread(server_of(request).store.device, hall, device)
+    if record is None:
+        raise UnknownDevice(f"no device {device!r} in hall {hall!r}")
+    return hall, record
+
+
+async def patch_device(request: Request) -> JSONResponse:
+    """Rename a device (`{"name"}`); its token and kind stay."""
+    hall, record = await _hall_device(request)
+    name = device_name(await json_body(request))
+    server = server_of(request)
+    if not await asyncio.to_thread(server.store.rename_device, hall, record.id, name):
+        raise UnknownDevice(f"no device {record.id!r} in hall {hall!r}")
+    return JSONResponse(_device(replace(record, name=name), server.seen.last_seen(record.id)))
+
+
+async def delete_device(request: Request) -> Response:
+    """Unpair a device: its token stops working at once, and its live sockets, on every
+    server process, close with 4401."""
+    hall, record = await _hall_device(request)
+    server = server_of(request)
+    if not await asyncio.to_thread(server.store.remove_device, record.id):
+        raise UnknownDevice(f"no device {record.id!r} in hall {hall!r}")
+    await server.revocation.device_removed(hall, record.id)
+    return Response(status_code=204)
 
 
 async def post_staff(request: Request) -> JSONResponse:
@@ -163,11 +205,56 @@ async def post_staff(request: Request) -> JSONResponse:
     require_hall(request, hall)
     require_admin(request)
     body = await json_body(request)
-    record = staff_record(hall, body)
-    await asyncio.to_thread(server_of(request).store.add_staff, record)
-    return JSONResponse(
-        {"number": record.number, "name": record.display_name, "role": record.role}, 201
-    )
+    record = await asyncio.to_thread(staff_record, hall, body)  # scrypt: not on the loop
+    server = server_of(request)
+    await asyncio.to_thread(server.store.add_staff, record)
+    await server.revocation.staff_changed(hall, record.number)
+    return JSONResponse(_staff(record), 201)
+
+
+def _staff(record: StaffRecord) -> dict[str, Any]:
+    """A staff account as the API shows it (never its password)."""
+    return {
+        "number": record.number,
+        "name": record.display_name,
+        "role": record.role,
+        "active": record.active,
+    }
+
+
+async def get_staff(request: Request) -> JSONResponse:
+    hall = request.path_params["hall"]
+    require_hall(request, hall)
+    require_admin(request)
+    members = await asyncio.to_thread(server_of(request).store.staff_members, hall)
+    return JSONResponse({"staff": [_staff(member) for member in members]})
+
+
+async def put_staff(request: Request) -> JSONResponse:
+    """Create or update a staff account (`{"name", "role", "password"?, "active"?}`). An
+    account set inactive is signed out of any window and cannot sign in."""
+    hall, number = request.path_params["hall"], request.path_params["number"]
+    require_hall(request, hall)
+    require_admin(request)
+    body = await json_body(request)
+    server = server_of(request)
+    current = await asyncio.to_thread(server.store.staff, hall, number)
+    record = await asyncio.to_thread(updated_staff, hall, number, body, current)
+    await asyncio.to_thread(server.store.add_staff, record)
+    await server.revocation.staff_changed(hall, number)
+    return JSONResponse(_staff(record), 201 if current is None else 200)
+
+
+async def delete_staff(request: Request) -> Response:
+    """Delete a staff account: it is signed out of any window and cannot sign in."""
+    hall, number = request.path_params["hall"], request.path_params["number"]
+    require_hall(request, hall)
+    require_admin(request)
+    server = server_of(request)
+    if not await asyncio.to_thread(server.store.remove_staff, hall, number):
+        raise UnknownStaff(f"no staff number {number!r} in hall {hall!r}")
+    await server.revocation.staff_changed(hall, number)
+    return Response(status_code=204)
 
 
 async def get_staff_photo(request: Request) -> Response:
@@ -184,6 +271,7 @@ async def get_staff_photo(request: Request) -> Response:
 
 
 async def get_track(request: Request) -> JSONResponse:
+    limit(request, TRACK)
     server = server_of(request)
     identity = await server.directory.tracker_for(request.path_params["track"])
     if identity is None or identity.ticket is None:
@@ -243,7 +331,12 @@ def routes() -> list[Route]:
         Route("/api/halls/{hall}/commands/{name}", post_command, methods=["POST"]),
         Route("/api/halls/{hall}/devices", post_device, methods=["POST"]),
         Route("/api/halls/{hall}/devices", get_devices, methods=["GET"]),
+        Route("/api/halls/{hall}/devices/{device}", patch_device, methods=["PATCH"]),
+        Route("/api/halls/{hall}/devices/{device}", delete_device, methods=["DELETE"]),
         Route("/api/halls/{hall}/staff", post_staff, methods=["POST"]),
+        Route("/api/halls/{hall}/staff", get_staff, methods=["GET"]),
+        Route("/api/halls/{hall}/staff/{number}", put_staff, methods=["PUT"]),
+        Route("/api/halls/{hall}/staff/{number}", delete_staff, methods=["DELETE"]),
         Route("/api/halls/{hall}/staff/{number}/photo", get_staff_photo, methods=["GET"]),
         Route("/api/track/{track}", get_track),
         *booking_routes(),

@@ -9,7 +9,7 @@ import json
 import logging
 import os
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -21,8 +21,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 
-from displays.errors import InternalError
+from displays.errors import InternalError, RateLimited, Unavailable
 from displays.gateway import Gateway
+from displays.interface import DeviceIdentity
 from displays.pages import page_routes
 from displays.results import render_result
 from hall.auth import admin_token_from_env
@@ -30,10 +31,14 @@ from hall.bus import open_bus
 from hall.engine import REPLY_TTL, Engine, utc_now
 from hall.server import api
 from hall.server.callers import Server
+from hall.server.device_seen import DeviceSeen
 from hall.server.directory import StoreDirectory
+from hall.server.limits import DEFAULT_BUDGETS, MAX_BODY_BYTES, TRACK, Budget, RateLimiter, limit
 from hall.server.live_metrics import MetricsHub
 from hall.server.openapi import openapi_document
+from hall.server.revocation import Revocation
 from hall.storage import open_store
+from hall.storage.sql import unreachable
 from metrics.prometheus import CONTENT_TYPE, exposition
 from queueing.config import HallConfig, parse_config
 from queueing.errors import ConfigError, HallError
@@ -49,6 +54,8 @@ PRUNE_SECONDS = 3600.0
 class Settings:
     database_url: str = "sqlite:///hall.db"
     bus_url: str = "memory://"
+    bus_prefix: str = ""
+    """Every bus channel under `<prefix>:`, so that deployments sharing one Redis stay apart."""
     hall_files: list[Path] = field(default_factory=list)
     admin_token: str | None = None
     citizen_secret: str = "hall-citizen"
@@ -56,14 +63,48 @@ class Settings:
     snapshot_every: int = 1_000
     tick_seconds: float = TICK_SECONDS
     on_ready: Callable[[Server], object] | None = None
+    max_body_bytes: int = MAX_BODY_BYTES
+    """The largest HTTP body read; a larger one is `payload_too_large` (env HALL_MAX_BODY_BYTES)."""
+    rate_budgets: Mapping[str, Budget] = field(default_factory=lambda: dict(DEFAULT_BUDGETS))
+    """Per client address, for the endpoints that need no token (`hall/server/limits.py`; env
+    HALL_RATE_BOOK, HALL_RATE_LOOKUP, HALL_RATE_BROWSE, HALL_RATE_TRACK as "<requests>/<s>")."""
+    rate_clock: Callable[[], float] = time.monotonic
 
     @classmethod
     def from_env(cls) -> Settings:
         return cls(
             database_url=os.environ.get("HALL_DATABASE_URL", cls.database_url),
             bus_url=os.environ.get("HALL_BUS_URL", cls.bus_url),
+            bus_prefix=os.environ.get("HALL_BUS_PREFIX", cls.bus_prefix),
             citizen_secret=os.environ.get("HALL_SECRET", cls.citizen_secret),
+            max_body_bytes=_env_int("HALL_MAX_BODY_BYTES", MAX_BODY_BYTES),
+            rate_budgets=_env_budgets(),
         )
+
+
+def _env_int(name: str, default: int) -> int:
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    if not text.isdigit() or int(text) < 1:
+        raise SystemExit(f"hall: {name} must be a whole number of bytes, not {text!r}")
+    return int(text)
+
+
+def _env_budgets() -> dict[str, Budget]:
+    """The default budgets, each replaced by `HALL_RATE_<GROUP>` where that is set."""
+    budgets = dict(DEFAULT_BUDGETS)
+    for group in budgets:
+        name = f"HALL_RATE_{group.upper()}"
+        text = os.environ.get(name, "").strip()
+        if text:
+            try:
+                budgets[group] = Budget.parse(text)
+            except ValueError:
+                raise SystemExit(
+                    f"hall: {name} must be '<requests>/<seconds>', not {text!r}"
+                ) from None
+    return budgets
 
 
 def load_hall_file(path: Path) -> HallConfig:
@@ -84,7 +125,7 @@ def create_app(settings: Settings) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         store = open_store(settings.database_url)
         await asyncio.to_thread(store.upgrade)
-        bus = open_bus(settings.bus_url)
+        bus = open_bus(settings.bus_url, prefix=settings.bus_prefix)
         await bus.connect()
         engine = Engine(
             store,
@@ -94,7 +135,7 @@ def create_app(settings: Settings) -> Starlette:
             snapshot_every=settings.snapshot_every,
         )
         await engine.start()
-        token = settings.admin_token
+        token, generated = settings.admin_token, False
         if token is None:
             token, generated = admin_token_from_env()
             if generated:
@@ -102,12 +143,29 @@ def create_app(settings: Settings) -> Starlette:
         directory = StoreDirectory(store, engine)
         hub = MetricsHub(engine)
         engine.monitor = hub
+        seen = DeviceSeen(store, settings.clock)
         gateway = Gateway(
-            engine, directory, on_connect=hub.connected, on_drop=hub.dropped, alerts=hub
+            engine,
+            directory,
+            on_connect=_connections(hub.connected, seen.connected),
+            on_drop=hub.dropped,
+            alerts=hub,
+            sign_ins=hub,
         )
         hub.gateway = gateway
+        revocation = Revocation(engine, store, gateway, hub.device_revoked)
+        engine.on_notice, engine.on_resync = revocation.on_notice, revocation.resync
         server = Server(
-            engine, store, directory, token, settings.citizen_secret, hub, gateway.commands
+            engine,
+            store,
+            directory,
+            token,
+            settings.citizen_secret,
+            hub,
+            gateway.commands,
+            revocation,
+            seen,
+            admin_token_generated=generated,
         )
         app.state.server = server
         app.state.gateway = gateway
@@ -121,6 +179,7 @@ def create_app(settings: Settings) -> Starlette:
         tasks = [
             asyncio.create_task(_tick(engine, settings.tick_seconds)),
             asyncio.create_task(hub.run()),
+            asyncio.create_task(seen.run()),
         ]
         try:
             yield
@@ -129,6 +188,8 @@ def create_app(settings: Settings) -> Starlette:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             await engine.stop()
+            await seen.flush()
+            directory.close()
             await bus.disconnect()
             await asyncio.to_thread(store.close)
 
@@ -148,12 +209,26 @@ def create_app(settings: Settings) -> Starlette:
             Route("/openapi.json", openapi),
             Route("/metrics", prometheus),
             WebSocketRoute("/ws", websocket),
-            *page_routes(),
+            *page_routes(tracker_guard=lambda request: limit(request, TRACK)),
         ],
         lifespan=lifespan,
         exception_handlers={HallError: _refused, HTTPException: _http_error, Exception: _crash},
     )
+    app.state.limiter = RateLimiter(settings.rate_budgets, clock=settings.rate_clock)
+    app.state.max_body_bytes = settings.max_body_bytes
     return app
+
+
+def _connections(
+    *watchers: Callable[[DeviceIdentity, int], None],
+) -> Callable[[DeviceIdentity, int], None]:
+    """One `Gateway.on_connect` telling each watcher of every socket opened and closed."""
+
+    def connected(identity: DeviceIdentity, change: int) -> None:
+        for watcher in watchers:
+            watcher(identity, change)
+
+    return connected
 
 
 async def _tick(engine: Engine, seconds: float) -> None:
@@ -173,7 +248,8 @@ async def _tick(engine: Engine, seconds: float) -> None:
 async def _refused(request: Request, error: Exception) -> Response:
     """Every refusal of the HTTP API, at this one place: `{"ok": false, "error": {...}}`."""
     assert isinstance(error, HallError)
-    return JSONResponse(Reply.refused(error).as_dict(), status_code=error.status)
+    headers = error.headers if isinstance(error, RateLimited) else None
+    return JSONResponse(Reply.refused(error).as_dict(), status_code=error.status, headers=headers)
 
 
 async def _http_error(request: Request, error: Exception) -> Response:
@@ -184,5 +260,8 @@ async def _http_error(request: Request, error: Exception) -> Response:
 
 
 async def _crash(request: Request, error: Exception) -> Response:
+    if unreachable(error):  # 503: retry later; no traceback, the database is simply gone
+        log.warning("%s %s: the database cannot be reached", request.method, request.url.path)
+        return await _refused(request, Unavailable("the database cannot be reached"))
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return await _refused(request, InternalError("internal error"))

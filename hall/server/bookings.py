@@ -1,10 +1,19 @@
 """The booking portal's API (预约): a hall's services and free slots, booking, looking up and
 cancelling an appointment. For citizens' phones: no token; personal data stays server-side and
-comes back masked."""
+comes back masked.
+
+Every endpoint counts against the client's budget (`limits.py`). Looking up and cancelling need
+the booking code and the last four digits of the booking's phone number, and answer the same
+for a code nobody has and for digits that do not match. A booking's `Idempotency-Key` is
+remembered with a keyed hash of the request (`fingerprint`): the same key with another body is
+`idempotency_mismatch`, never someone else's booking."""
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
+import json
 import re
 from datetime import UTC, datetime
 from typing import Any
@@ -14,26 +23,34 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from displays.errors import InternalError
-from hall.auth import citizen_key, new_booking_code
+from displays.errors import BadRequest, InternalError
+from hall.auth import citizen_key, new_booking_code, same_secret, valid_booking_code
 from hall.server.callers import (
+    Server,
     idempotency_key,
     json_body,
     reply_response,
     require_hall,
     server_of,
 )
+from hall.server.limits import BOOK, BROWSE, LOOKUP, limit
+from hall.storage.base import AppointmentRecord
 from queueing import commands as cmd
 from queueing import errors
+from queueing.booking_codes import normalise_code
 from queueing.calendar import slot_starts
 from queueing.model import slot_key
 from queueing.stream import Actor
 
 _PHONE = re.compile(r"^\+?[0-9 -]{6,20}$")
+_LAST4 = re.compile(r"^[0-9]{4}$")
+LAST4_HEADER = "X-Phone-Last4"
+"""The header that carries the last four digits of the booking's phone number."""
 BOOKING = Actor("booking", "citizen")
 
 
 async def get_services(request: Request) -> JSONResponse:
+    limit(request, BROWSE)
     hall = request.path_params["hall"]
     config = require_hall(request, hall).view(hall).state.config
     return JSONResponse(
@@ -48,6 +65,7 @@ async def get_services(request: Request) -> JSONResponse:
 
 
 async def get_slots(request: Request) -> JSONResponse:
+    limit(request, BROWSE)
     hall = request.path_params["hall"]
     engine = require_hall(request, hall)
     state = engine.view(hall).state
@@ -77,10 +95,12 @@ async def get_slots(request: Request) -> JSONResponse:
 
 
 async def post_appointment(request: Request) -> JSONResponse:
+    limit(request, BOOK)
     hall = request.path_params["hall"]
     server = server_of(request)
     require_hall(request, hall)
     body = await json_body(request)
+    fingerprint = _fingerprint(server, "book", hall, _canonical(body))
     service, slot, name, phone = (body.get(k) for k in ("service", "slot", "name", "phone"))
     problems = []
     if not isinstance(service, str):
@@ -107,6 +127,7 @@ async def post_appointment(request: Request) -> JSONResponse:
             key=key,
             actor=BOOKING,
             personal={code: {"name": name.strip(), "phone": phone.strip()}},
+            fingerprint=fingerprint,
         )
         if reply.ok or reply.body.get("code") != "duplicate_booking":
             return reply_response(reply, created=True)
@@ -115,11 +136,10 @@ async def post_appointment(request: Request) -> JSONResponse:
 
 
 async def get_appointment(request: Request) -> JSONResponse:
-    hall, code = request.path_params["hall"], request.path_params["code"]
+    limit(request, LOOKUP)
+    hall = request.path_params["hall"]
     require_hall(request, hall)
-    record = await asyncio.to_thread(server_of(request).store.appointment, hall, code)
-    if record is None:
-        raise errors.UnknownBooking(f"no appointment {code!r}")
+    record = await _own_appointment(request, hall)
     return JSONResponse(
         {
             "code": record.code,
@@ -134,16 +154,52 @@ async def get_appointment(request: Request) -> JSONResponse:
 
 
 async def delete_appointment(request: Request) -> JSONResponse:
-    hall, code = request.path_params["hall"], request.path_params["code"]
-    engine = require_hall(request, hall)
-    reply = await engine.submit(
+    limit(request, LOOKUP)
+    hall = request.path_params["hall"]
+    server = server_of(request)
+    require_hall(request, hall)
+    record = await _own_appointment(request, hall)
+    reply = await server.engine.submit(
         hall,
-        cmd.CancelBooking(code),
+        cmd.CancelBooking(record.code),
         scope=f"{hall}:booking",
         key=idempotency_key(request),
         actor=BOOKING,
+        fingerprint=_fingerprint(server, "cancel", hall, record.code),
     )
     return reply_response(reply)
+
+
+async def _own_appointment(request: Request, hall: str) -> AppointmentRecord:
+    """The appointment named by the path's code (as typed: any case, spaces and dashes) whose
+    phone number ends in the digits of the `X-Phone-Last4` header. No such code and digits that
+    do not match are one and the same `unknown_booking`."""
+    digits = request.headers.get(LAST4_HEADER, "").strip()
+    if not _LAST4.match(digits):
+        raise BadRequest(f"{LAST4_HEADER}: the last four digits of the booking's phone number")
+    code = normalise_code(request.path_params["code"])
+    record = None
+    if valid_booking_code(code):
+        record = await asyncio.to_thread(server_of(request).store.appointment, hall, code)
+    if record is None or not same_secret(digits, _last4(record.phone)):
+        raise errors.UnknownBooking("no appointment with that code and phone number")
+    return record
+
+
+def _last4(phone: str) -> str:
+    return "".join(c for c in phone if c.isdigit())[-4:]
+
+
+def _canonical(body: dict[str, Any]) -> str:
+    """A body as its hash sees it: the same JSON whatever its key order and spacing."""
+    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def _fingerprint(server: Server, *parts: str) -> str:
+    """A keyed hash of a request (its endpoint and what it sent). Keyed with the server's
+    secret: a body holds a name and a phone number, which a plain hash would not hide."""
+    message = "\x1f".join(parts).encode()
+    return hmac.new(server.citizen_secret.encode(), message, hashlib.sha256).hexdigest()[:32]
 
 
 def mask_name(name: str) -> str:

@@ -3,7 +3,7 @@ the caller's token, the hall named in the path, the JSON body, a reply as a resp
 
 from __future__ import annotations
 
-import json
+import asyncio
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -12,16 +12,23 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from displays.command_edge import CommandEdge
-from displays.errors import BadRequest, Forbidden, Unauthorized, UnknownHall
+from displays.errors import BadRequest, Forbidden, Unauthorized, Unavailable, UnknownHall
 from displays.interface import DeviceIdentity
 from displays.kinds import ADMIN
+from displays.protocol import parse_json, unsafe_text_fields
 from hall.auth import same_secret
 from hall.engine import Engine
+from hall.server.device_seen import DeviceSeen
 from hall.server.directory import StoreDirectory
+from hall.server.limits import max_body_bytes, read_body
 from hall.server.live_metrics import MetricsHub
+from hall.server.revocation import Revocation
 from hall.storage.base import Store
 from queueing.errors import status_for
 from queueing.stream import Reply
+
+LOOKUP_TIMEOUT = 4.0
+"""Seconds a caller's token may take to check before the answer is `unavailable` (503)."""
 
 
 @dataclass
@@ -35,6 +42,10 @@ class Server:
     citizen_secret: str
     metrics: MetricsHub
     commands: CommandEdge
+    revocation: Revocation
+    seen: DeviceSeen
+    admin_token_generated: bool = False
+    """The server generated the admin token (`HALL_ADMIN_TOKEN` unset): it may print it."""
 
 
 def server_of(request: Request) -> Server:
@@ -56,7 +67,10 @@ async def caller(request: Request, hall: str) -> DeviceIdentity:
     token = _bearer(request)
     if same_secret(token, server.admin_token):
         return DeviceIdentity(ADMIN, ADMIN, hall)
-    device = await server.directory.device_for_token(token)
+    try:
+        device = await asyncio.wait_for(server.directory.device_for_token(token), LOOKUP_TIMEOUT)
+    except TimeoutError:
+        raise Unavailable("the server cannot check credentials now; try again") from None
     if device is None:
         raise Unauthorized("unknown or revoked token")
     if device.hall != hall:
@@ -76,16 +90,24 @@ def require_hall(request: Request, hall: str) -> Engine:
     return engine
 
 
-async def json_body(request: Request) -> dict[str, Any]:
-    raw = await request.body()
+async def json_body(request: Request, where: str = "") -> dict[str, Any]:
+    """The request's JSON object, read no further than the app's body limit (else
+    `payload_too_large`). `bad_request` for malformed JSON, JSON nested deeper than
+    `MAX_JSON_DEPTH`, and text no database stores (NUL, a lone surrogate), naming each field
+    (prefixed with `where`, e.g. "args" for a command's arguments)."""
+    raw = await read_body(request, max_body_bytes(request))
     if not raw.strip():
         return {}
     try:
-        body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise BadRequest("body: malformed JSON") from None
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadRequest("body: malformed JSON (not UTF-8)") from None
+    body = parse_json(text, "body")
     if not isinstance(body, dict):
         raise BadRequest("body: must be a JSON object")
+    problems = unsafe_text_fields(body, where)
+    if problems:
+        raise BadRequest("; ".join(problems))
     return body
 
 

@@ -24,6 +24,7 @@ from displays.gateway import Gateway
 from displays.interface import DeviceIdentity
 from displays.kinds import CALL_SCREEN, CLERK, KIOSK, RATING_PAD, WINDOW_SCREEN
 from displays.views import iso_datetime
+from hall.bus.notices import HALLS_CHANNEL
 from hall.engine import Engine
 from metrics import HallMetrics
 from metrics.history import DayHistory, samples_of
@@ -51,6 +52,7 @@ class DeviceWatch:
         self._sockets: Counter[str] = Counter()
         self._gone: dict[str, tuple[DeviceIdentity, float]] = {}
         self._reported: set[str] = set()
+        self._revoked: set[str] = set()
 
     def change(self, identity: DeviceIdentity, change: int, at: float) -> bool:
         """Count a connection opened (+1) or closed (-1) at `at`; True when a device reported
@@ -58,6 +60,11 @@ class DeviceWatch:
         if identity.kind not in WATCHED_KINDS:
             return False
         self._sockets[identity.id] += change
+        if identity.id in self._revoked:  # unpaired: its sockets close, it is not missed
+            if self._sockets[identity.id] <= 0:
+                del self._sockets[identity.id]
+                self._revoked.discard(identity.id)
+            return False
         if self._sockets[identity.id] > 0:
             self._gone.pop(identity.id, None)
             if identity.id not in self._reported:
@@ -67,6 +74,15 @@ class DeviceWatch:
         del self._sockets[identity.id]
         self._gone[identity.id] = (identity, at)
         return False
+
+    def forget(self, device: str) -> bool:
+        """An unpaired device: never reported offline; True when it was (its alert clears)."""
+        self._gone.pop(device, None)
+        if self._sockets.get(device, 0) > 0:
+            self._revoked.add(device)
+        reported = device in self._reported
+        self._reported.discard(device)
+        return reported
 
     def overdue(self, now: float) -> list[tuple[DeviceIdentity, float]]:
         """Devices gone for `after_s` or longer, with the time they went (each reported once;
@@ -110,6 +126,14 @@ class MetricsHub:
     def command(self, hall: str, name: str, outcome: str, seconds: float) -> None:
         self.exporter.command(hall, name, outcome, seconds)
 
+    def hall_loaded(self, hall: str) -> None:
+        """A hall the engine runs from now on (created, or discovered from another process):
+        its figures start from its state now, before any later event."""
+        self._attach(hall)
+
+    def malformed_notice(self, channel: str) -> None:
+        self.exporter.bus_message_skipped("halls" if channel == HALLS_CHANNEL else "hall")
+
     # --- devices --------------------------------------------------------------------------
 
     def connected(self, identity: DeviceIdentity, change: int) -> None:
@@ -127,6 +151,16 @@ class MetricsHub:
 
     def dropped(self) -> None:
         self.exporter.dropped()
+
+    def device_revoked(self, hall: str, device: str) -> None:
+        """An unpaired device is not `device_offline`; an alert raised for it clears."""
+        if self.watch.forget(device) and hall in self.halls:
+            self.halls[hall].alerts.device_online(device, self.engine.clock().timestamp())
+
+    # --- refused sign-ins (displays.command_edge.SignInWatch) ----------------------------------
+
+    def sign_in_failed(self, hall: str, command: str, reason: str) -> None:
+        self.exporter.sign_in_failed(hall, command, reason)
 
     # --- alerts (displays.gateway.AlertDesk) ------------------------------------------------
 

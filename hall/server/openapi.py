@@ -103,9 +103,20 @@ def openapi_document() -> dict[str, Any]:
                 "get": _op("List devices (admin)"),
                 "post": _op("Mint a device token (admin)", body=True, ok="201"),
             },
+            "/api/halls/{hall}/devices/{device}": {
+                "parameters": [_HALL, _param("device")],
+                "patch": _op("Rename a device (admin)", body=True),
+                "delete": _op("Unpair a device: its sockets close with 4401 (admin)", ok="204"),
+            },
             "/api/halls/{hall}/staff": {
                 "parameters": [_HALL],
+                "get": _op("List staff accounts (admin)"),
                 "post": _op("Create or replace a staff account (admin)", body=True, ok="201"),
+            },
+            "/api/halls/{hall}/staff/{number}": {
+                "parameters": [_HALL, _param("number")],
+                "put": _op("Create or update a staff account (admin)", body=True),
+                "delete": _op("Delete a staff account; it is signed out (admin)", ok="204"),
             },
             "/api/halls/{hall}/staff/{number}/photo": {
                 "parameters": [_HALL, _param("number")],
@@ -126,7 +137,12 @@ def openapi_document() -> dict[str, Any]:
                 ),
             },
             "/api/halls/{hall}/appointments/{code}": {
-                "parameters": [_HALL, _param("code"), _IDEMPOTENCY],
+                "parameters": [
+                    _HALL,
+                    _param("code"),
+                    _param("X-Phone-Last4", "header"),
+                    _IDEMPOTENCY,
+                ],
                 "get": _op("Look up a booking (masked personal data)", auth=False),
                 "delete": _op("Cancel a booking", auth=False),
             },

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from queueing.errors import HallError
 from queueing.model import HallState
 from queueing.stream import Reply, SequencedEvent
 
@@ -24,6 +25,15 @@ class StorageError(Exception):
 
 class ConcurrencyConflict(StorageError):
     """Another writer appended to the hall first: catch up and decide again."""
+
+
+class StoreUnavailable(StorageError, HallError):
+    """The database cannot be reached, or did not answer in time: nothing is known to have been
+    written. Try again later (the same command id is safe to retry). A refusal of its own, so
+    that every edge answers it as the protocol's `unavailable` (HTTP 503)."""
+
+    code = "unavailable"
+    status = 503
 
 
 class SequenceGap(StorageError):
@@ -71,6 +81,8 @@ class DeviceRecord:
     name: str
     token_hash: str
     created_at: datetime
+    last_seen: datetime | None = None
+    """When the device last connected or was connected (stamped at most once a minute)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +93,7 @@ class StaffRecord:
     role: str  # "clerk" or "manager"
     password_hash: str
     photo: str = ""  # a URL or data: URI shown on window screens and rating pads
+    active: bool = True  # an inactive account cannot sign in
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,8 +174,21 @@ class AccountStore(Protocol):
 
     def devices(self, hall: str) -> list[DeviceRecord]: ...
 
+    def device(self, hall: str, device_id: str) -> DeviceRecord | None:
+        """The hall's device with that id; None if the hall has none."""
+
+    def rename_device(self, hall: str, device_id: str, name: str) -> bool:
+        """Rename a device of the hall; False if the hall has no such device."""
+
     def remove_device(self, device_id: str) -> bool:
         """Forget a device (its token stops working); False if there was none."""
+
+    def device_ids(self, hall: str) -> set[str]:
+        """The ids of the hall's devices (to check live connections against)."""
+
+    def touch_devices(self, seen: Mapping[str, datetime]) -> None:
+        """Record when devices were last seen (device id -> time), in one transaction; a
+        device's `last_seen` never moves back, and unknown ids are ignored."""
 
     def add_staff(self, record: StaffRecord) -> None:
         """Create or replace the staff account (hall, number)."""

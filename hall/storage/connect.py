@@ -4,7 +4,12 @@
   timeout. SQLAlchemy, not the sqlite3 module, begins transactions, so a write transaction can
   take the write lock up front (`BEGIN IMMEDIATE`) instead of failing to upgrade a read lock when
   another thread wrote in between.
-- `postgresql://user@host:port/db` (or `postgres://`): the psycopg 3 driver.
+- `postgresql://user@host:port/db` (or `postgres://`): the psycopg 3 driver, with a connect
+  timeout, a statement timeout and a TCP user timeout, so that no call waits on a database that
+  is gone for longer than `STATEMENT_TIMEOUT_MS` (the engine answers `unavailable` sooner).
+
+Both: a connection is checked out of the pool within `POOL_TIMEOUT` seconds or the call fails,
+and errors never carry the statement's parameters (they may be personal data).
 
 One engine per store, with a pool; every call checks a connection out for its own use, so the
 store is safe to call from any thread.
@@ -20,7 +25,15 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 
-SQLITE_BUSY_TIMEOUT_MS = 30_000
+STATEMENT_TIMEOUT_MS = 10_000
+"""PostgreSQL: the longest a statement may run (the schema upgrade is exempt); also the TCP user
+timeout of a connection whose server stopped answering."""
+CONNECT_TIMEOUT_S = 3
+"""PostgreSQL: the longest a new connection may take."""
+POOL_TIMEOUT_S = 3.0
+"""The longest a call waits for a free connection of the pool."""
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+"""SQLite: the longest a write waits for another writer's lock."""
 WRITE = "hall_write"
 """Execution option: this connection's transactions write (SQLite: `BEGIN IMMEDIATE`)."""
 
@@ -56,10 +69,17 @@ def create_engine(url: str) -> Engine:
     return sa.create_engine(
         parsed,
         json_serializer=_json_dumps,
+        hide_parameters=True,
         pool_pre_ping=True,
         pool_size=10,
         max_overflow=20,
-        connect_args={"application_name": "hall"},
+        pool_timeout=POOL_TIMEOUT_S,
+        connect_args={
+            "application_name": "hall",
+            "connect_timeout": CONNECT_TIMEOUT_S,
+            "tcp_user_timeout": STATEMENT_TIMEOUT_MS,
+            "options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS}",
+        },
     )
 
 
@@ -69,8 +89,10 @@ def _sqlite_engine(url: URL) -> Engine:
     engine = sa.create_engine(
         url,
         json_serializer=_json_dumps,
+        hide_parameters=True,
         pool_size=8,
         max_overflow=16,
+        pool_timeout=POOL_TIMEOUT_S,
         connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
     )
     sa.event.listen(engine, "connect", _sqlite_connected)

@@ -28,6 +28,8 @@ class PayloadError(TypeError):
 
 def event_to_payload(event: Event) -> dict[str, Any]:
     data: dict[str, Any] = _encoder(type(event))(event)
+    if data["by"] is None:
+        del data["by"]  # as `event_to_dict`: written only when a floor manager made the event
     data["name"] = event.name
     return data
 
@@ -135,8 +137,10 @@ def _compile_decoder(cls: type[Any]) -> Convert:
     hints = _field_hints(cls)
     generic = _generic_decoder(cls, {name: _decode_hint(hint) for name, hint in hints.items()})
     namespace: dict[str, Any] = {"cls": cls, "generic": generic}
+    absent_is_none = {f.name for f in dataclasses.fields(cls) if f.default is None}
     arguments = [
-        f"{name}={_decode_expression(hint, name, namespace)}" for name, hint in hints.items()
+        f"{name}={_decode_expression(hint, name, namespace, name in absent_is_none)}"
+        for name, hint in hints.items()
     ]
     source = (
         "def decode(data):\n"
@@ -150,9 +154,12 @@ def _compile_decoder(cls: type[Any]) -> Convert:
     return decode
 
 
-def _decode_expression(hint: Any, name: str, namespace: dict[str, Any]) -> str:
-    """Python source that reads field `name` from `data` and converts it for `hint`."""
-    read = f"data[{name!r}]"
+def _decode_expression(
+    hint: Any, name: str, namespace: dict[str, Any], absent_is_none: bool = False
+) -> str:
+    """Python source that reads field `name` from `data` and converts it for `hint`. A field
+    whose default is None reads as None when absent (e.g. `by`, written only when set)."""
+    read = f"data.get({name!r})" if absent_is_none else f"data[{name!r}]"
     optional = _optional_of(hint)
     inner = hint if optional is None else optional
     if _is_scalar(inner):

@@ -35,7 +35,7 @@ Row = dict[str, Any]
 CANCELLED_BOOKING = "cancelled"
 FOLLOW_UP_OPEN = "open"
 DAY_CLOSE = "day_close"
-SESSION_CLOSING_CAUSES = ("sign_out", "close")
+SESSION_CLOSING_CAUSES = ("sign_out", "close", "staff_revoked")
 
 
 @dataclass(frozen=True, slots=True)

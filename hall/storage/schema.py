@@ -31,6 +31,7 @@ def upgrade(engine: Engine) -> None:
     """Bring the schema to the newest revision; does nothing when it is there already."""
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
+            conn.execute(sa.text("SET LOCAL statement_timeout = 0"))  # migrations may be long
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": UPGRADE_LOCK})
         command.upgrade(alembic_config(conn), "head")
 

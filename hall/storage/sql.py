@@ -7,8 +7,9 @@ race), the hall's read models and the remembered replies commit together or not 
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,6 +29,7 @@ from hall.storage.base import (
     SequenceGap,
     StaffRecord,
     StorageError,
+    StoreUnavailable,
     TicketRecord,
 )
 from hall.storage.connect import WRITE, create_engine
@@ -93,7 +95,7 @@ class SqlStore:
         ]
         segments = project(batch.events, batch.personal)
         reply_rows = [_reply_row(r) for r in batch.replies]
-        with self._writer.begin() as conn:
+        with _reachable(), self._writer.begin() as conn:
             if event_rows:
                 _claim(conn, batch.hall, batch.expected_seq, event_rows)
                 write_segments(conn, batch.hall, segments)
@@ -107,7 +109,7 @@ class SqlStore:
             .order_by(events.c.seq)
             .limit(limit)
         )
-        with self.engine.connect() as conn:
+        with _reachable(), self.engine.connect() as conn:
             rows = conn.execute(query).all()
         return [SequencedEvent(hall, seq, at, event_from_payload(data)) for seq, at, data in rows]
 
@@ -188,7 +190,7 @@ class SqlStore:
             sa.tuple_(replies.c.scope, replies.c.key).in_(list(set(keys))),
             replies.c.at >= since,
         )
-        with self.engine.connect() as conn:
+        with _reachable(), self.engine.connect() as conn:
             rows = conn.execute(query).all()
         return {(s, k): Reply(bool(r["ok"]), r["body"]) for s, k, r in rows}
 
@@ -207,6 +209,7 @@ class SqlStore:
             "name": record.name,
             "token_hash": record.token_hash,
             "created_at": record.created_at,
+            "last_seen": record.last_seen,
         }
         try:
             with self._writer.begin() as conn:
@@ -224,14 +227,39 @@ class SqlStore:
     def _devices(self, where: sa.ColumnElement[bool]) -> list[DeviceRecord]:
         devices = t.devices
         query = sa.select(devices).where(where).order_by(devices.c.created_at, devices.c.id)
-        with self.engine.connect() as conn:
+        with _reachable(), self.engine.connect() as conn:
             rows = conn.execute(query).all()
         return [DeviceRecord(**row._mapping) for row in rows]
+
+    def device(self, hall: str, device_id: str) -> DeviceRecord | None:
+        rows = self._devices((t.devices.c.hall == hall) & (t.devices.c.id == device_id))
+        return rows[0] if rows else None
+
+    def rename_device(self, hall: str, device_id: str, name: str) -> bool:
+        devices = t.devices
+        with self._writer.begin() as conn:
+            result = conn.execute(
+                sa.update(devices)
+                .where(devices.c.hall == hall, devices.c.id == device_id)
+                .values(name=name)
+            )
+        return bool(result.rowcount)
 
     def remove_device(self, device_id: str) -> bool:
         with self._writer.begin() as conn:
             result = conn.execute(sa.delete(t.devices).where(t.devices.c.id == device_id))
         return bool(result.rowcount)
+
+    def device_ids(self, hall: str) -> set[str]:
+        with self.engine.connect() as conn:
+            return set(conn.scalars(sa.select(t.devices.c.id).where(t.devices.c.hall == hall)))
+
+    def touch_devices(self, seen: Mapping[str, datetime]) -> None:
+        if not seen:
+            return
+        rows = [{"device_id": device, "seen": at} for device, at in sorted(seen.items())]
+        with self._writer.begin() as conn:
+            conn.execute(_TOUCH_DEVICE, rows)
 
     def add_staff(self, record: StaffRecord) -> None:
         row = {
@@ -241,6 +269,7 @@ class SqlStore:
             "role": record.role,
             "password_hash": record.password_hash,
             "photo": record.photo,
+            "active": record.active,
         }
         with self._writer.begin() as conn:
             upsert(conn, t.staff, [row])
@@ -257,7 +286,7 @@ class SqlStore:
         query = sa.select(staff).where(staff.c.hall == hall).order_by(staff.c.number)
         if number is not None:
             query = query.where(staff.c.number == number)
-        with self.engine.connect() as conn:
+        with _reachable(), self.engine.connect() as conn:
             rows = conn.execute(query).all()
         return [StaffRecord(**row._mapping) for row in rows]
 
@@ -282,7 +311,7 @@ class SqlStore:
 
     def _ticket(self, where: sa.ColumnElement[bool]) -> TicketRecord | None:
         query = sa.select(*(t.tickets.c[name] for name in _TICKET_FIELDS)).where(where)
-        with self.engine.connect() as conn:
+        with _reachable(), self.engine.connect() as conn:
             row = conn.execute(query).first()
         if row is None:
             return None
@@ -303,8 +332,40 @@ class SqlStore:
 # Hot statements, built once.
 _HEAD = sa.select(sa.func.max(t.events.c.seq)).where(t.events.c.hall == sa.bindparam("hall"))
 _INSERT_EVENTS = sa.insert(t.events)
+_TOUCH_DEVICE = (
+    sa.update(t.devices)
+    .where(
+        t.devices.c.id == sa.bindparam("device_id"),
+        sa.or_(t.devices.c.last_seen.is_(None), t.devices.c.last_seen < sa.bindparam("seen")),
+    )
+    .values(last_seen=sa.bindparam("seen"))
+)
 _TICKET_FIELDS = tuple(TicketRecord.__dataclass_fields__)
 _APPOINTMENT_FIELDS = tuple(AppointmentRecord.__dataclass_fields__)
+
+
+def unreachable(error: BaseException) -> bool:
+    """True for a failure that says the database cannot be reached, or did not answer in time
+    (a refused or lost connection, a statement, pool or lock timeout), not that the call was
+    wrong."""
+    if isinstance(error, StoreUnavailable | sa.exc.TimeoutError):
+        return True
+    if isinstance(error, sa.exc.OperationalError | sa.exc.InterfaceError):
+        return True
+    return isinstance(error, sa.exc.DBAPIError) and error.connection_invalidated
+
+
+@contextlib.contextmanager
+def _reachable() -> Iterator[None]:
+    """Failures that say the database cannot be reached become `StoreUnavailable`; any other
+    failure stays itself."""
+    try:
+        yield
+    except sa.exc.SQLAlchemyError as error:
+        if unreachable(error):
+            reason = type(error).__name__
+            raise StoreUnavailable(f"the database cannot be reached ({reason})") from error
+        raise
 
 
 def _check_batch(batch: Batch) -> None:

@@ -107,6 +107,7 @@ class DeviceRow(SQLModel, table=True):
     name: str
     token_hash: str = Field(unique=True)
     created_at: datetime = _time()
+    last_seen: datetime | None = _time(nullable=True)
 
 
 class StaffRow(SQLModel, table=True):
@@ -118,6 +119,9 @@ class StaffRow(SQLModel, table=True):
     role: str
     password_hash: str
     photo: str = Field(sa_column=sa.Column(sa.Text(), nullable=False))
+    active: bool = Field(
+        default=True, sa_column=sa.Column(sa.Boolean(), nullable=False, server_default=sa.true())
+    )
 
 
 # --- read models --------------------------------------------------------------------------
@@ -174,7 +178,7 @@ class WindowRow(SQLModel, table=True):
 
 class StaffSessionRow(SQLModel, table=True):
     """A clerk's time at a window (上岗 to 离岗): from sign-in to sign-out, window close or
-    the day's end (`end_cause`: sign_out, close, day_close)."""
+    the day's end (`end_cause`: sign_out, close, staff_revoked, day_close)."""
 
     __tablename__ = "staff_sessions"
     __table_args__ = (sa.Index("ix_staff_sessions_hall_window", "hall", "window"),)

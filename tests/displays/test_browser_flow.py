@@ -14,7 +14,7 @@ import pytest
 
 from tests.support.browser import Pages, both_languages, text_of, wait_for_text
 from tests.support.device import Device
-from tests.support.server import CLERK, HallSetup, ServerProcess, mint
+from tests.support.server import CLERK, HallSetup, ServerProcess, mint, signed_in_tablet
 
 pytestmark = pytest.mark.anyio
 
@@ -127,7 +127,7 @@ async def test_a_ticket_from_the_kiosk_is_called_served_announced_and_rated(
 async def test_the_clerk_transfers_parks_pauses_and_signs_out_with_function_keys(
     server: ServerProcess, hall: str, pages: Pages
 ) -> None:
-    tablet, _ = await Device.connect(server.ws_url, mint(server, hall, "tablet"))
+    tablet, _ = await signed_in_tablet(server, hall)
     bundle = (await tablet.ok("issue_ticket", {"service": "newborn"}))["ticket"]
     clerk = await pages.open("/clerk", hall, "clerk", "1")
     led = await pages.open("/window", hall, "window_screen", "1", viewport=LED)
@@ -181,7 +181,7 @@ async def test_the_clerk_transfers_parks_pauses_and_signs_out_with_function_keys
 async def test_pages_show_they_are_offline_and_recover_with_the_right_state(
     server: ServerProcess, hall: str, pages: Pages
 ) -> None:
-    tablet, _ = await Device.connect(server.ws_url, mint(server, hall, "tablet"))
+    tablet, _ = await signed_in_tablet(server, hall)
     await tablet.ok("open_window", {"window": "2"})
     screen = await pages.open("/screen", hall, "call_screen", viewport=TV)
     clerk = await pages.open("/clerk", hall, "clerk", "2")
@@ -195,7 +195,7 @@ async def test_pages_show_they_are_offline_and_recover_with_the_right_state(
     await both_languages(screen, "screen-offline", "#hall-banner", "网络连接已断开", "Connection")
 
     server.start()  # the same port and database
-    tablet, _ = await Device.connect(server.ws_url, mint(server, hall, "tablet"))
+    tablet, _ = await signed_in_tablet(server, hall)
     ticket = (await tablet.ok("issue_ticket", {"service": "social"}))["ticket"]
     await tablet.ok("call_next", {"window": "2"})
     await wait_for_text(clerk, "#current-number", f"^{ticket['number']}$", timeout=RECOVERY_MS)

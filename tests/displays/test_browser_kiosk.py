@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
 
 from tests.support.browser import (
@@ -23,10 +24,19 @@ from tests.support.browser import (
     wait_for_text,
 )
 from tests.support.device import Device
-from tests.support.server import CLERK, HallSetup, ServerProcess, create_hall, mint
+from tests.support.server import (
+    CLERK,
+    HallSetup,
+    ServerProcess,
+    create_hall,
+    mint,
+    signed_in_tablet,
+)
 
 pytestmark = pytest.mark.anyio
 
+CODE_HALF = "[2-9A-HJKMNP-Z]{5}"
+"""Half a booking code as the booking page shows it: no 0/O, no 1/I/L."""
 RECOVERY_MS = 40_000
 """How long a kiosk may take to find a restarted server: its start plus the backoff."""
 PHONE = {"width": 390, "height": 844, "is_mobile": True, "has_touch": True}
@@ -88,7 +98,7 @@ async def test_a_ticket_from_the_kiosk_is_followed_on_a_phone_until_it_is_called
     printed = await kiosk.inner_text("#print-lines")
     assert number in printed and "社保医保" in printed
 
-    tablet, welcome = await Device.connect(server.ws_url, mint(server, hall, "tablet"))
+    tablet, welcome = await signed_in_tablet(server, hall)
     tickets = {t["number"]: t for t in welcome["snapshot"]["tickets"]}
     assert tickets[number]["service"] == "social" and tickets[number]["state"] == "waiting"
 
@@ -135,13 +145,20 @@ async def test_a_booking_from_a_phone_is_checked_in_on_the_kiosk_keypad(
     await phone.fill("#book-phone", "13800138000")
     await both_languages(phone, "book-form", "#book-submit", "提交预约", "Book")
     await phone.click("#book-submit")
-    code = await wait_for_text(phone, "#booking-code", r"^\d{8}$")
+    await wait_for_text(phone, "#booking-code", rf"^{CODE_HALF} {CODE_HALF}$")
+    code = await phone.get_attribute("#booking-code", "data-code")
+    assert code is not None and re.fullmatch(rf"(?:{CODE_HALF}){{2}}", code)
     await phone.wait_for_function("() => document.querySelector('#booking-qr').naturalWidth > 0")
     await both_languages(phone, "book-booked", ".booked-title", "预约成功", "booked")
     content = await phone.content()
     assert "13800138000" not in content and "张小三" not in content
 
-    await phone.fill("#lookup-code", code)
+    await phone.fill("#lookup-code", f"{code[:5].lower()}-{code[5:]}")  # as a citizen types it
+    await phone.fill("#lookup-phone", "0000")  # not the phone's: nothing is told
+    await phone.click("#lookup-form button[type='submit']")
+    await wait_for_text(phone, "#book-error", "请核对预约码和手机号后四位")
+    assert await phone.is_hidden("#lookup-result")
+    await phone.fill("#lookup-phone", "8000")
     await phone.click("#lookup-form button[type='submit']")
     person = await wait_for_text(phone, "#lookup-person", "张\\*三")
     assert "138****8000" in person
@@ -149,10 +166,16 @@ async def test_a_booking_from_a_phone_is_checked_in_on_the_kiosk_keypad(
 
     kiosk, kiosk_errors = await open_kiosk(browser, server, hall)
     await kiosk.click("[data-action='check-in']")
-    for digit in code:
-        await kiosk.click(f".key[data-key='{digit}']")
+    await both_languages(kiosk, "kiosk-keypad", "#keypad-prompt", "10 位预约码", "10-character")
+    mistyped = code[:3] + next(c for c in "23456789ABCDEFGHJK" if c != code[3]) + code[4:]
+    for character in mistyped:  # the on-screen keys: digits and letters
+        await kiosk.click(f".key[data-key='{character}']")
+    await kiosk.click("#check-in-submit")
+    await wait_for_text(kiosk, "#keypad-prompt", "预约码有误")  # caught on the kiosk itself
+    await kiosk.click(".key[data-key='clear']")
+    for character in code:
+        await kiosk.click(f".key[data-key='{character}']")
     await kiosk.wait_for_selector(f"#code-display[data-code='{code}']")
-    await both_languages(kiosk, "kiosk-keypad", "#keypad-prompt", "8 位预约码", "8-digit")
     await kiosk.click("#check-in-submit")
     await wait_for_text(kiosk, "#ticket-number", r"^A\d{3}$")
     assert await text_of(kiosk, "#ticket-priority") == "预约"
@@ -165,16 +188,53 @@ async def test_a_booking_from_a_phone_is_checked_in_on_the_kiosk_keypad(
     await phone.fill("#book-name", "李四")
     await phone.fill("#book-phone", "13900139000")
     await phone.click("#book-submit")
-    second = await wait_for_text(phone, "#booking-code", rf"^(?!{code})\d{{8}}$")
+    await phone.wait_for_function(
+        "code => document.querySelector('#booking-code').dataset.code !== code", arg=code
+    )
+    second = await phone.get_attribute("#booking-code", "data-code")
+    assert second is not None
     await phone.fill("#lookup-code", second)
+    await phone.fill("#lookup-phone", "9000")
     await phone.click("#lookup-form button[type='submit']")
     await wait_for_text(phone, "#lookup-summary", "已预约")
     await phone.click("#lookup-cancel")
     await wait_for_text(phone, "#lookup-person", "预约已取消")
     with server.admin() as admin:
-        booking = admin.get(f"/api/halls/{hall}/appointments/{second}").json()
+        booking = admin.get(
+            f"/api/halls/{hall}/appointments/{second}", headers={"X-Phone-Last4": "9000"}
+        ).json()
     assert booking["state"] == "cancelled"
-    assert kiosk_errors.messages == [] and phone_errors.messages == []
+    not_found = "console: Failed to load resource: the server responded with a status of 404"
+    assert kiosk_errors.messages == []
+    assert [m.split(" (")[0] for m in phone_errors.messages] == [not_found]  # the wrong digits
+
+
+async def test_a_booking_code_scanned_at_the_menu_checks_in(
+    browser: Any, server: ServerProcess, hall: str
+) -> None:
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    with httpx.Client(base_url=server.url, headers={"X-Forwarded-For": "198.51.100.9"}) as http:
+        free = [
+            slot["start"]
+            for day in (today, today + timedelta(days=1))
+            for slot in http.get(
+                f"/api/halls/{hall}/slots", params={"service": "social", "date": str(day)}
+            ).json()["slots"]
+            if slot["free"] > 0
+        ]
+        booked = http.post(
+            f"/api/halls/{hall}/appointments",
+            json={"service": "social", "slot": free[0], "name": "王五", "phone": "13700137000"},
+        )
+    code = booked.json()["result"]["booking"]["code"]
+    kiosk, errors = await open_kiosk(browser, server, hall)
+
+    await kiosk.keyboard.type(f"{code[:5].lower()}-{code[5:]}")  # a scanner types like keys
+    await kiosk.keyboard.press("Enter")
+
+    await wait_for_text(kiosk, "#ticket-number", r"^A\d{3}$")
+    assert await text_of(kiosk, "#ticket-priority") == "预约"
+    assert errors.messages == []
 
 
 async def test_green_channel_tickets_and_plain_errors_on_the_kiosk(
@@ -249,7 +309,7 @@ async def test_the_kiosk_shows_it_is_offline_and_recovers_by_itself(
     await kiosk.wait_for_selector("#screen-busy:not([hidden])")
 
     server.start()  # the same port and database
-    other, _ = await Device.connect(server.ws_url, mint(server, hall, "tablet"))
+    other, _ = await signed_in_tablet(server, hall)
     await other.ok("issue_ticket", {"service": "social"})
     # the tap's command goes out once the kiosk is back (backoff: up to some seconds)
     number = await wait_for_text(kiosk, "#ticket-number", r"^A\d{3}$", timeout=RECOVERY_MS)
@@ -271,7 +331,7 @@ async def test_the_kiosk_shows_it_is_offline_and_recovers_by_itself(
 async def test_a_missed_ticket_is_reactivated_at_the_kiosk_by_its_number(
     browser: Any, server: ServerProcess, hall: str
 ) -> None:
-    tablet, _ = await Device.connect(server.ws_url, mint(server, hall, "tablet"))
+    tablet, _ = await signed_in_tablet(server, hall)
     missed = (await tablet.ok("issue_ticket", {"service": "social"}))["ticket"]
     behind = [(await tablet.ok("issue_ticket", {"service": "social"}))["ticket"] for _ in range(5)]
     await tablet.ok("open_window", {"window": "1"})

@@ -15,7 +15,15 @@ import pytest
 
 from tests.support.browser import Pages, both_languages, screenshot, text_of, wait_for_text
 from tests.support.device import Device
-from tests.support.server import CLERK, MANAGER, HallSetup, ServerProcess, mint, new_hall
+from tests.support.server import (
+    CLERK,
+    MANAGER,
+    HallSetup,
+    ServerProcess,
+    mint,
+    new_hall,
+    signed_in_tablet,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -142,7 +150,7 @@ async def test_an_alert_when_a_wait_passes_the_target_until_acknowledged(
     await tablet.wait_for_selector("#desk:not([hidden])")
     await wait_for_text(tablet, "#target-note", "等候目标 0.1 分钟")
     await wait_for_text(tablet, "#alert-rows", "暂无告警")
-    manager, _ = await Device.connect(server.ws_url, mint(server, hall, "tablet"))
+    manager, _ = await signed_in_tablet(server, hall)
     await manager.ok("open_window", {"window": "1"})
     ticket = (await manager.ok("issue_ticket", {"service": "social"}))["ticket"]
     await wait_for_text(tablet, tile("A", ".queue-count"), "^1$")
@@ -181,7 +189,7 @@ async def test_an_alert_when_a_wait_passes_the_target_until_acknowledged(
 async def test_the_chart_draws_the_days_history(
     server: ServerProcess, hall: str, pages: Pages
 ) -> None:
-    manager, _ = await Device.connect(server.ws_url, mint(server, hall, "tablet"))
+    manager, _ = await signed_in_tablet(server, hall)
     for _ in range(3):
         await manager.ok("issue_ticket", {"service": "tax"})
     tablet = await pages.open("/tablet", hall, "tablet", viewport=TABLET)

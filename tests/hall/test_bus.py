@@ -279,6 +279,36 @@ def test_open_bus_rejects_bad_urls(url: str, complaint: str) -> None:
         open_bus(url)
 
 
+@pytest.mark.parametrize("prefix", ["", "a b", "x:y", "é", "p" * 65])
+def test_a_bus_prefix_is_a_short_plain_name(prefix: str) -> None:
+    if not prefix:
+        assert isinstance(open_bus("memory://", prefix=prefix), MemoryBus)
+        return
+    with pytest.raises(ValueError, match="prefix"):
+        open_bus("memory://", prefix=prefix)
+
+
+@pytest.mark.anyio
+async def test_deployments_with_their_own_prefix_share_one_redis_apart(
+    redis_url: str, admin: Redis, channel: str
+) -> None:
+    east, west = uuid.uuid4().hex[:8], uuid.uuid4().hex[:8]
+    buses = [open_bus(redis_url, prefix=p) for p in (east, east, west)]
+    for bus in buses:
+        await bus.connect()
+    try:
+        async with buses[1].subscribe(channel) as same, buses[2].subscribe(channel) as other:
+            await buses[0].publish(channel, "for east")
+            await buses[2].publish(channel, "for west")
+            assert await receive(same) == ["for east"]
+            assert await receive(other) == ["for west"]
+            assert await numsub(admin, f"{east}:{channel}") == 1
+            assert await numsub(admin, channel) == 0  # nothing on the unprefixed channel
+    finally:
+        for bus in buses:
+            await bus.disconnect()
+
+
 @pytest.mark.anyio
 async def test_connecting_to_no_redis_raises_bus_error() -> None:
     bus = RedisBus(f"redis://127.0.0.1:{free_port()}/0", timeout=2.0)

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
@@ -29,7 +30,7 @@ from hall.storage.base import (
 )
 from hall.storage.connect import SQLITE_BUSY_TIMEOUT_MS, UnsupportedDatabase
 from hall.storage.readmodels import window_row
-from hall.storage.schema import current_revision, head_revision
+from hall.storage.schema import alembic_config, current_revision, head_revision
 from queueing import commands as cmd
 from queueing.apply import apply
 from queueing.config import parse_config
@@ -546,6 +547,38 @@ def test_devices_are_added_found_listed_and_removed(store: SqlStore) -> None:
     assert store.devices("h") == [clerk]
 
 
+def test_devices_are_found_by_hall_renamed_and_stamped_when_seen(store: SqlStore) -> None:
+    now = datetime(2026, 11, 22, 8, 0, tzinfo=UTC)
+    kiosk = DeviceRecord("d1", "h", "kiosk", None, "大厅取号机", "hash-1", now)
+    tablet = DeviceRecord("d2", "other", "tablet", None, "tablet", "hash-2", now)
+    for record in (kiosk, tablet):
+        store.add_device(record)
+
+    assert store.device("h", "d1") == kiosk and kiosk.last_seen is None
+    assert store.device("other", "d1") is None
+    assert store.rename_device("h", "d1", "东门取号机") is True
+    assert store.rename_device("other", "d1", "nope") is False
+    assert store.device_ids("h") == {"d1"} and store.device_ids("none") == set()
+
+    later = now + timedelta(minutes=5)
+    store.touch_devices({"d1": later, "d2": now, "gone": now})
+    store.touch_devices({"d1": now})  # older: last_seen never moves back
+    assert store.device("h", "d1") == replace(kiosk, name="东门取号机", last_seen=later)
+    assert store.device("other", "d2") == replace(tablet, last_seen=now)
+
+
+def test_staff_accounts_are_active_until_deactivated(store: SqlStore) -> None:
+    clerk = StaffRecord("h", "1001", "王芳", "clerk", "hash-a")
+    assert clerk.active is True
+    store.add_staff(clerk)
+    store.add_staff(replace(clerk, active=False))
+
+    stored = store.staff("h", "1001")
+    assert stored is not None and stored.active is False
+    store.add_staff(clerk)
+    assert store.staff("h", "1001") == clerk
+
+
 def test_staff_are_added_replaced_listed_and_removed(store: SqlStore) -> None:
     clerk = StaffRecord("h", "1001", "王芳", "clerk", "hash-a", "data:image/png;base64,AAAA")
     manager = StaffRecord("h", "0001", "李主任", "manager", "hash-b")
@@ -577,6 +610,38 @@ def test_upgrade_is_idempotent_and_keeps_data(store: SqlStore) -> None:
     assert current_revision(store.engine) == head_revision()
     loaded = store.load_hall("kept")
     assert loaded is not None and loaded.state == driver.state
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_accounts_made_before_0002_stay_active_and_unseen(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    if backend == "postgres":
+        url = request.getfixturevalue("postgres_url")
+    store = open_store(url)
+    try:
+        with store.engine.begin() as conn:
+            command.upgrade(alembic_config(conn), "0001")
+            conn.execute(
+                sa.text(
+                    "INSERT INTO staff (hall, number, display_name, role, password_hash, photo) "
+                    "VALUES ('h', '1001', '王芳', 'clerk', 'hash', '')"
+                )
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO devices (id, hall, kind, name, token_hash, created_at) "
+                    "VALUES ('d1', 'h', 'kiosk', 'kiosk', 'hash-1', '2026-11-22 08:00:00')"
+                )
+            )
+        store.upgrade()
+        staff = store.staff("h", "1001")
+        device = store.device("h", "d1")
+    finally:
+        store.close()
+    assert staff is not None and staff.active is True
+    assert device is not None and device.last_seen is None
 
 
 def test_the_migrations_create_exactly_the_declared_tables(store: SqlStore) -> None:

@@ -13,6 +13,7 @@ from hall.storage.payloads import (
 )
 from queueing.apply import apply
 from queueing.codec import event_from_dict, event_to_dict, state_from_dict, state_to_dict
+from queueing.events import HallBroadcast
 from queueing.model import initial_state
 from tests.hall.storage_scenarios import busy_days
 
@@ -56,3 +57,14 @@ def test_integral_floats_decode_as_floats() -> None:
     decoded = event_from_payload(payload)
     assert decoded == event_from_dict(payload)
     assert type(decoded.ticket.issued_at) is float  # type: ignore[union-attr]
+
+
+def test_a_managers_staff_number_is_written_only_when_set_as_by_the_codec() -> None:
+    signed = HallBroadcast("午休", by="9001")
+    unsigned = HallBroadcast("午休")
+
+    assert event_to_payload(signed) == event_to_dict(signed)
+    assert event_to_payload(unsigned) == event_to_dict(unsigned)
+    assert "by" not in event_to_payload(unsigned)
+    assert event_from_payload(event_to_payload(signed)) == signed
+    assert event_from_payload({"name": "hall.broadcast", "text": "午休"}) == unsigned

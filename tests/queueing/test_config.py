@@ -229,3 +229,13 @@ def test_configure_refuses_to_drop_a_window_that_parked_a_ticket(hall: Hall) -> 
     hall.do(cmd.SignOut("5"))
 
     assert hall.refuse(cmd.Configure(hall_config())) == "invalid_config"
+
+
+def test_tablets_need_a_floor_manager_unless_the_hall_says_otherwise() -> None:
+    assert hall_config().rules.tablet_requires_manager is True
+    relaxed = hall_config({"tablet_requires_manager": False})
+    assert relaxed.rules.tablet_requires_manager is False
+    assert config_document(relaxed)["rules"]["tablet_requires_manager"] is False
+    with pytest.raises(ConfigError) as refused:
+        hall_config({"tablet_requires_manager": "no"})
+    assert refused.value.problems == ["rules.tablet_requires_manager: must be true or false"]

@@ -60,6 +60,47 @@ def test_sign_out_closes_the_window_and_frees_the_clerk(hall: Hall) -> None:
     assert hall.state.windows["2"].clerk == "s-01"
 
 
+def test_a_revoked_clerk_is_signed_out_and_the_window_closes(hall: Hall) -> None:
+    hall.do(cmd.SignIn("1", "s-01", "张三"))
+    hall.do(cmd.Pause("1", "lunch"))
+
+    events = hall.do(cmd.SignOut("1", staff="s-01", cause="staff_revoked"))
+
+    assert [e.cause for e in of_type(events, ev.WindowChanged)] == ["staff_revoked"]
+    window = hall.state.windows["1"]
+    assert (window.status, window.clerk, window.clerk_name, window.reason) == (
+        "closed",
+        None,
+        None,
+        None,
+    )
+
+
+def test_a_revoked_clerk_with_a_ticket_in_hand_leaves_the_ticket_at_the_open_window(
+    hall: Hall,
+) -> None:
+    hall.do(cmd.SignIn("1", "s-01", "张三"))
+    hall.issue()
+    called = hall.call("1")
+    assert called is not None
+
+    events = hall.do(cmd.SignOut("1", staff="s-01", cause="staff_revoked"))
+
+    assert [e.cause for e in of_type(events, ev.WindowChanged)] == ["staff_revoked"]
+    window = hall.state.windows["1"]
+    assert (window.status, window.clerk, window.ticket) == ("calling", None, called.id)
+    hall.do(cmd.Finish("1"))  # a floor manager finishes it at the window
+    assert hall.status("1") == "idle"
+
+
+def test_revoking_a_clerk_who_left_changes_nothing(hall: Hall) -> None:
+    hall.do(cmd.SignIn("1", "s-02", "李四"))
+
+    assert hall.do(cmd.SignOut("1", staff="s-01", cause="staff_revoked")) == []
+    assert hall.do(cmd.SignOut("2", staff="s-01", cause="staff_revoked")) == []
+    assert hall.state.windows["1"].clerk == "s-02"
+
+
 @pytest.mark.parametrize("command", [cmd.SignOut("1"), cmd.CloseWindow("1")], ids=str)
 def test_a_window_with_a_ticket_in_hand_stays_open(hall: Hall, command: cmd.Command) -> None:
     hall.open("1")

@@ -17,6 +17,8 @@ from typing import Any
 
 import httpx
 
+from tests.support.device import Device
+
 ADMIN_TOKEN = "test-admin-token"
 
 
@@ -35,8 +37,10 @@ class ServerProcess:
         *extra: str,
         bus_url: str = "memory://",
         command: str = "serve",  # or "demo" (`hall demo`, which takes no --bus)
+        env: Mapping[str, str] | None = None,
     ) -> None:
         self.database_url = database_url
+        self.env = dict(env or {})
         self.workdir = workdir
         self.extra = extra
         self.bus_url = bus_url
@@ -54,7 +58,7 @@ class ServerProcess:
         return f"ws://127.0.0.1:{self.port}/ws"
 
     def start(self, timeout: float = 20.0) -> None:
-        env = {**os.environ, "HALL_ADMIN_TOKEN": ADMIN_TOKEN}
+        env = {**os.environ, "HALL_ADMIN_TOKEN": ADMIN_TOKEN, **self.env}
         command = [
             sys.executable,
             "-m",
@@ -196,6 +200,18 @@ def new_hall(server: ServerProcess, setup: HallSetup | None = None, **rules: Any
     for person in setup.staff:
         add_staff(server, hall, person.number, person.name, person.password, person.role)
     return hall
+
+
+async def signed_in_tablet(
+    server: ServerProcess, hall: str, manager: Staff = MANAGER
+) -> tuple[Device, dict[str, Any]]:
+    """A new tablet of the hall with a floor manager signed in on its connection (a tablet's
+    hall-changing commands need one: hall rule `tablet_requires_manager`), and its welcome.
+    Gives the hall the manager's account (again, if it has it)."""
+    add_staff(server, hall, manager.number, manager.name, manager.password, manager.role)
+    tablet, welcome = await Device.connect(server.ws_url, mint(server, hall, "tablet"))
+    await tablet.ok("manager_sign_in", {"staff": manager.number, "password": manager.password})
+    return tablet, welcome
 
 
 def dumps(message: dict[str, Any]) -> str:

@@ -55,7 +55,7 @@ from queueing.config import HallConfig, parse_config
 from queueing.demand import Demand, ServiceTime, parse_demand
 from queueing.simulate import sample_service_seconds
 from tests.support.device import Device
-from tests.support.server import ServerProcess, mint
+from tests.support.server import ADMIN_TOKEN, ServerProcess, mint
 
 ROOT = Path(__file__).resolve().parents[3]
 DEMAND = ROOT / "docs" / "examples" / "demo-demand.json"
@@ -192,6 +192,15 @@ async def test_simulated_devices_work_the_hall_and_leave_window_1_alone(
     assert "Traceback" not in demo.log() and "ERROR" not in demo.log(), demo.log()
 
 
+def test_the_demo_never_prints_an_admin_token_from_the_environment(
+    quiet_demo: ServerProcess,
+) -> None:
+    printed = quiet_demo.log()
+    assert "paired device links" in printed  # the demo's lines are out
+    assert ADMIN_TOKEN not in printed  # HALL_ADMIN_TOKEN is the operator's secret
+    assert "the one in HALL_ADMIN_TOKEN" in printed
+
+
 @pytest.mark.anyio
 async def test_a_quiet_demo_issues_nothing_but_what_you_do(quiet_demo: ServerProcess) -> None:
     assert "--no-sim" in quiet_demo.log() and "window 1 is yours" not in quiet_demo.log()
@@ -207,7 +216,8 @@ async def test_a_quiet_demo_issues_nothing_but_what_you_do(quiet_demo: ServerPro
     assert connected(quiet_demo) == {"tablet": 1}
 
     # ... yet the tablet would have seen one: its own ticket comes next (after the new day's
-    # start, which the day's first command records)
+    # start, which the day's first command records), once the demo's floor manager signed in
+    await tablet.ok("manager_sign_in", {"staff": "9001", "password": "demo9001"})
     issued = await tablet.ok("issue_ticket", {"service": "certificate_pickup"})
     event = await tablet.event("ticket.issued")
     assert event["data"]["ticket"]["id"] == issued["ticket"]["id"]

@@ -142,7 +142,8 @@ def test_booking_portal_books_looks_up_masked_and_cancels(server: ServerProcess,
         )
         assert booked.status_code == 201, booked.text
         code = booked.json()["result"]["booking"]["code"]
-        found = http.get(f"/api/halls/{hall}/appointments/{code}").json()
+        mine = {"X-Phone-Last4": "5678"}
+        found = http.get(f"/api/halls/{hall}/appointments/{code}", headers=mine).json()
         assert (
             found["name"] == "张*三"
             and found["phone"] == "138****5678"
@@ -163,10 +164,12 @@ def test_booking_portal_books_looks_up_masked_and_cancels(server: ServerProcess,
         assert bad.status_code == 400
         message = bad.json()["error"]["message"]
         assert "slot" in message and "name" in message and "phone" in message
-        cancelled = http.delete(f"/api/halls/{hall}/appointments/{code}")
+        cancelled = http.delete(f"/api/halls/{hall}/appointments/{code}", headers=mine)
         assert cancelled.status_code == 200
         assert (
-            http.delete(f"/api/halls/{hall}/appointments/{code}").json()["error"]["code"]
+            http.delete(f"/api/halls/{hall}/appointments/{code}", headers=mine).json()["error"][
+                "code"
+            ]
             == "unknown_booking"
         )
         snapshot = http.get(

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.support.device import Device
-from tests.support.server import ServerProcess, add_staff, create_hall, mint
+from tests.support.server import ServerProcess, add_staff, create_hall, mint, signed_in_tablet
 
 pytestmark = pytest.mark.anyio
 
@@ -27,7 +27,7 @@ async def test_every_command_succeeds_and_refuses_with_its_code(server: ServerPr
     kiosk, _ = await Device.connect(server.ws_url, mint(server, hall, "kiosk"))
     clerk, _ = await Device.connect(server.ws_url, mint(server, hall, "clerk", "1"))
     clerk2, _ = await Device.connect(server.ws_url, mint(server, hall, "clerk", "2"))
-    tablet, _ = await Device.connect(server.ws_url, mint(server, hall, "tablet"))
+    tablet, _ = await signed_in_tablet(server, hall)
     pad, _ = await Device.connect(server.ws_url, mint(server, hall, "rating_pad", "1"))
     w1 = {"window": "1"}
 
@@ -139,7 +139,7 @@ async def test_a_tablet_moves_and_prioritises_waiting_tickets(server: ServerProc
     hall = f"m{uuid.uuid4().hex[:8]}"
     create_hall(server, hall)
     kiosk, _ = await Device.connect(server.ws_url, mint(server, hall, "kiosk"))
-    tablet, _ = await Device.connect(server.ws_url, mint(server, hall, "tablet"))
+    tablet, _ = await signed_in_tablet(server, hall)
     screen2, _ = await Device.connect(server.ws_url, mint(server, hall, "window_screen", "2"))
     screen3, _ = await Device.connect(server.ws_url, mint(server, hall, "window_screen", "3"))
     b1 = (await kiosk.ok("issue_ticket", {"service": "tax"}))["ticket"]

@@ -47,3 +47,29 @@ def test_tablets_are_not_watched() -> None:
     watch.change(TABLET, -1, 1.0)
 
     assert watch.overdue(1000.0) == []
+
+
+def test_an_unpaired_device_is_never_reported_offline() -> None:
+    watch = DeviceWatch(after_s=60)
+    watch.change(KIOSK, +1, 0.0)
+    watch.change(SCREEN, +1, 0.0)
+    watch.change(SCREEN, -1, 5.0)
+
+    assert watch.forget("k1") is False  # still connected: its socket is about to close
+    assert watch.forget("s1") is False  # gone already, not yet reported
+    watch.change(KIOSK, -1, 10.0)  # the revoked socket closes
+
+    assert watch.overdue(1000.0) == []
+    watch.change(KIOSK, +1, 1001.0)  # paired again under the same id: watched as before
+    watch.change(KIOSK, -1, 1002.0)
+    assert watch.overdue(2000.0) == [(KIOSK, 1002.0)]
+
+
+def test_unpairing_a_device_reported_offline_clears_its_alert() -> None:
+    watch = DeviceWatch(after_s=60)
+    watch.change(KIOSK, +1, 0.0)
+    watch.change(KIOSK, -1, 10.0)
+    assert watch.overdue(100.0) == [(KIOSK, 10.0)]
+
+    assert watch.forget("k1") is True
+    assert watch.change(KIOSK, +1, 200.0) is False  # nothing left to clear

@@ -12,7 +12,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.support.device import Device
-from tests.support.server import ADMIN_TOKEN, ServerProcess, create_hall, mint
+from tests.support.server import ADMIN_TOKEN, ServerProcess, create_hall, mint, signed_in_tablet
 
 pytestmark = pytest.mark.anyio
 
@@ -38,7 +38,7 @@ def samples(text: str, name: str, hall: str) -> dict[tuple[tuple[str, str], ...]
 async def test_tablet_figures_and_prometheus_follow_the_hall(server: ServerProcess) -> None:
     hall = f"m{uuid.uuid4().hex[:8]}"
     create_hall(server, hall)
-    tablet, _ = await Device.connect(server.ws_url, mint(server, hall, "tablet"))
+    tablet, _ = await signed_in_tablet(server, hall)
     kiosk, _ = await Device.connect(server.ws_url, mint(server, hall, "kiosk"))
     for service in ("social", "social", "tax"):
         await kiosk.ok("issue_ticket", {"service": service})

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.support.device import Device
-from tests.support.server import ServerProcess, add_staff, create_hall, mint
+from tests.support.server import ServerProcess, add_staff, create_hall, mint, signed_in_tablet
 
 pytestmark = pytest.mark.anyio
 
@@ -80,7 +80,10 @@ async def test_permission_table_row(server: ServerProcess, kind: str) -> None:
     create_hall(server, hall)
     add_staff(server, hall, "1001", "王晓丽")
     window = "1" if kind in WINDOW_KINDS else None
-    device, _ = await Device.connect(server.ws_url, mint(server, hall, kind, window))
+    if kind == "tablet":  # its hall-changing commands need a floor manager signed in
+        device, _ = await signed_in_tablet(server, hall)
+    else:
+        device, _ = await Device.connect(server.ws_url, mint(server, hall, kind, window))
     for name, args in ARGS.items():
         reply = await device.command(name, args)
         code = None if reply["ok"] else reply["error"]["code"]
@@ -98,7 +101,7 @@ async def test_permission_table_row(server: ServerProcess, kind: str) -> None:
 async def test_tablet_acts_for_any_window(server: ServerProcess) -> None:
     hall = f"p{uuid.uuid4().hex[:8]}"
     create_hall(server, hall)
-    tablet, _ = await Device.connect(server.ws_url, mint(server, hall, "tablet"))
+    tablet, _ = await signed_in_tablet(server, hall)
     for window in ("1", "2", "3"):
         assert (await tablet.ok("open_window", {"window": window}))["window"]["status"] == "idle"
     await tablet.ok("issue_ticket", {"service": "tax", "priority": "green"})
@@ -110,7 +113,7 @@ async def test_tablet_acts_for_any_window(server: ServerProcess) -> None:
 async def test_rating_pad_rates_only_its_own_window(server: ServerProcess) -> None:
     hall = f"p{uuid.uuid4().hex[:8]}"
     create_hall(server, hall)
-    tablet, _ = await Device.connect(server.ws_url, mint(server, hall, "tablet"))
+    tablet, _ = await signed_in_tablet(server, hall)
     pad2, _ = await Device.connect(server.ws_url, mint(server, hall, "rating_pad", "2"))
     await tablet.ok("open_window", {"window": "1"})
     issued = await tablet.ok("issue_ticket", {"service": "social"})

@@ -22,6 +22,7 @@ from tests.support.server import (
     ServerProcess,
     create_hall,
     mint,
+    signed_in_tablet,
 )
 
 pytestmark = pytest.mark.anyio
@@ -214,7 +215,7 @@ def test_a_new_halls_first_ticket_counts_once(server: ServerProcess) -> None:
 async def test_a_wait_past_the_target_is_pushed_as_it_happens(server: ServerProcess) -> None:
     hall = f"t{uuid.uuid4().hex[:8]}"
     create_hall(server, hall, service_target_minutes=0.1)  # 6 s
-    tablet, _ = await Device.connect(server.ws_url, mint(server, hall, "tablet"))
+    tablet, _ = await signed_in_tablet(server, hall)
     await tablet.ok("open_window", {"window": "1"})
     await tablet.ok("pause", {"window": "1", "reason": "午休"})
     issued = await tablet.ok("issue_ticket", {"service": "social"})
@@ -233,8 +234,8 @@ async def test_a_wait_past_the_target_is_pushed_as_it_happens(server: ServerProc
 
 
 async def test_the_day_history_for_tablets_and_the_admin(server: ServerProcess, hall: str) -> None:
-    tablet_token = mint(server, hall, "tablet")
-    tablet, _ = await Device.connect(server.ws_url, tablet_token)
+    tablet_token = mint(server, hall, "tablet")  # reading over HTTP needs no manager
+    tablet, _ = await signed_in_tablet(server, hall)
     await tablet.ok("issue_ticket", {"service": "social"})
     await tablet.ok("issue_ticket", {"service": "tax"})
     await metrics_where(tablet, lambda m: m["hall"]["waiting"] == 2)

@@ -1,0 +1,299 @@
+"""Two real `hall serve` processes sharing one PostgreSQL database and one Redis: what one of them
+does reaches the devices on the other within 2 s (a new hall, a revoked device, a deactivated
+clerk), a malformed bus message stops nothing, and with the bus down the screens still get every
+commit, from the database.
+
+Each test runs its processes under a bus prefix of its own (`--bus-prefix`), so tests running at
+the same time on the shared Redis never hear each other. The bus-outage test starts a private
+`redis-server` it can stop (it skips when none is installed).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import subprocess
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import redis
+
+from tests.support.device import Device
+from tests.support.server import (
+    CLERK,
+    ServerProcess,
+    add_staff,
+    create_hall,
+    free_port,
+    mint,
+    small_hall,
+)
+
+pytestmark = pytest.mark.anyio
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+WITHIN = 2.0
+"""Seconds within which every process learns of a change (PROTOCOL 1.1, scale-out)."""
+OUTAGE_WITHIN = 8.0
+"""Seconds within which a screen gets a commit while the bus is down ("a few seconds": the
+process notices the silence after 3 s, then polls every second)."""
+
+
+def _reachable(url: str) -> str:
+    try:
+        with redis.Redis.from_url(url, socket_connect_timeout=1) as client:
+            client.ping()
+    except redis.RedisError as error:
+        reason = f"Redis at {url} is unreachable ({error})"
+        if os.environ.get("HALL_REQUIRE_SERVICES") == "1":
+            pytest.fail(f"{reason} and HALL_REQUIRE_SERVICES=1")
+        pytest.skip(reason)
+    return url
+
+
+class Deployment:
+    """Two server processes on one database and one bus."""
+
+    def __init__(self, database: str, bus: str, workdir: Path) -> None:
+        self.prefix = f"t{uuid.uuid4().hex[:10]}"
+        self.first, self.second = (
+            ServerProcess(database, workdir, "--bus-prefix", self.prefix, bus_url=bus)
+            for _ in range(2)
+        )
+
+    def __enter__(self) -> Deployment:
+        self.first.start()
+        self.second.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.first.stop()
+        self.second.stop()
+
+
+@pytest.fixture
+def deployment(postgres_url: str, tmp_path: Path) -> Iterator[Deployment]:
+    with Deployment(postgres_url, _reachable(REDIS_URL), tmp_path) as both:
+        yield both
+
+
+@pytest.fixture
+async def devices() -> AsyncIterator[list[Device]]:
+    opened: list[Device] = []
+    yield opened
+    for device in opened:
+        await device.close()
+
+
+async def connect(server: ServerProcess, token: str, opened: list[Device]) -> Device:
+    device, welcome = await Device.connect(server.ws_url, token)
+    opened.append(device)
+    assert welcome["type"] == "welcome", welcome
+    return device
+
+
+async def until(condition: Any, timeout: float = WITHIN) -> float:
+    """Wait until `condition()` (sync or async) is true; the seconds it took."""
+    started = time.monotonic()
+    while True:
+        result = condition()
+        if asyncio.iscoroutine(result):
+            result = await result
+        if result:
+            return time.monotonic() - started
+        assert time.monotonic() - started < timeout, f"not within {timeout} s"
+        await asyncio.sleep(0.05)
+
+
+def knows(server: ServerProcess, hall: str) -> bool:
+    with server.admin() as admin:
+        return admin.get(f"/api/halls/{hall}").status_code == 200
+
+
+async def new_hall_on(server: ServerProcess, other: ServerProcess) -> str:
+    """A hall created on `server`, once `other` runs it too."""
+    hall = f"s{uuid.uuid4().hex[:8]}"
+    create_hall(server, hall)
+    await until(lambda: knows(other, hall))
+    return hall
+
+
+def issue(server: ServerProcess, kiosk: str, hall: str, count: int) -> int:
+    """Issue tickets over HTTP; the seq of the last event they made."""
+    with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {kiosk}"}) as http:
+        for _ in range(count):
+            response = http.post(
+                f"/api/halls/{hall}/commands/issue_ticket", json={"service": "social"}
+            )
+            assert response.status_code == 200, response.text
+        snapshot = http.get(f"/api/halls/{hall}/snapshot").json()
+    return int(snapshot["seq"])
+
+
+# --- halls, devices and staff reach every process ----------------------------------------------
+
+
+async def test_a_hall_created_on_one_process_serves_devices_on_the_other_within_2_s(
+    deployment: Deployment, devices: list[Device]
+) -> None:
+    hall = f"s{uuid.uuid4().hex[:8]}"
+    create_hall(deployment.first, hall)
+    created = time.monotonic()
+    token = mint(deployment.first, hall, "call_screen")
+
+    async def welcomed_on_the_second() -> bool:
+        device, welcome = await Device.connect(deployment.second.ws_url, token)
+        devices.append(device)
+        return bool(welcome["type"] == "welcome")
+
+    await until(welcomed_on_the_second)
+    assert time.monotonic() - created < WITHIN
+
+    document = small_hall(hall, windows=4)  # a new configuration travels as well
+    document["name"] = "新名字政务服务中心"
+    with deployment.first.admin() as admin:
+        assert admin.put(f"/api/halls/{hall}", json=document).status_code == 200
+
+    def renamed_on_the_second() -> bool:
+        with deployment.second.admin() as admin:
+            return bool(admin.get(f"/api/halls/{hall}").json()["name"] == "新名字政务服务中心")
+
+    await until(renamed_on_the_second)
+
+
+async def test_a_deleted_device_is_disconnected_on_every_process_within_2_s(
+    deployment: Deployment, devices: list[Device]
+) -> None:
+    hall = await new_hall_on(deployment.first, deployment.second)
+    with deployment.first.admin() as admin:
+        minted = admin.post(f"/api/halls/{hall}/devices", json={"kind": "call_screen"}).json()
+    on_first = await connect(deployment.first, minted["token"], devices)
+    on_second = await connect(deployment.second, minted["token"], devices)
+
+    with deployment.first.admin() as admin:
+        assert admin.delete(f"/api/halls/{hall}/devices/{minted['device']}").status_code == 204
+
+    for device in (on_first, on_second):
+        await asyncio.wait_for(device.connection.wait_closed(), WITHIN)
+        assert device.connection.close_code == 4401
+
+
+async def test_a_clerk_deactivated_on_one_process_is_signed_out_on_the_other(
+    deployment: Deployment, devices: list[Device]
+) -> None:
+    first, second = deployment.first, deployment.second
+    hall = await new_hall_on(first, second)
+    add_staff(first, hall, CLERK.number, CLERK.name, CLERK.password)
+    screen = await connect(second, mint(first, hall, "call_screen"), devices)
+    clerk = await connect(second, mint(first, hall, "clerk", "1"), devices)
+    sign_in = {"window": "1", "staff": CLERK.number, "password": CLERK.password}
+    assert (await clerk.command("sign_in", sign_in))["ok"]
+
+    with first.admin() as admin:
+        body = {"name": CLERK.name, "role": "clerk", "active": False}
+        assert admin.put(f"/api/halls/{hall}/staff/{CLERK.number}", json=body).status_code == 200
+
+    changed = await asyncio.wait_for(screen.event("window.changed"), WITHIN)
+    while changed["data"]["cause"] != "staff_revoked":
+        changed = await asyncio.wait_for(screen.event("window.changed"), WITHIN)
+    assert changed["data"]["window"]["clerk"] is None
+    refused = await clerk.command("sign_in", sign_in)
+    assert refused["error"]["code"] == "unauthorized"
+
+
+# --- a malformed bus message -------------------------------------------------------------------
+
+
+def malformed_count(server: ServerProcess, channel: str) -> float:
+    text = httpx.get(f"{server.url}/metrics").text
+    for line in text.splitlines():
+        if line.startswith(f'hall_bus_malformed_messages_total{{channel="{channel}"}}'):
+            return float(line.split()[-1])
+    return 0.0
+
+
+async def test_a_malformed_bus_message_is_skipped_and_later_events_still_arrive(
+    deployment: Deployment, devices: list[Device]
+) -> None:
+    first, second = deployment.first, deployment.second
+    hall = await new_hall_on(first, second)
+    screen = await connect(second, mint(first, hall, "call_screen"), devices)
+    kiosk = mint(first, hall, "kiosk")
+    with redis.Redis.from_url(REDIS_URL) as client:
+        client.publish(f"{deployment.prefix}:hall:{hall}", "not-a-number:abc")
+        client.publish(f"{deployment.prefix}:halls", "not a notice")
+
+    seq = issue(first, kiosk, hall, 5)
+
+    await asyncio.wait_for(screen.until_seq(seq), WITHIN)
+    assert screen.events[-1]["seq"] == seq
+    assert [e["event"] for e in screen.events].count("ticket.issued") == 5
+    await until(
+        lambda: malformed_count(second, "hall") == 1 and malformed_count(second, "halls") == 1
+    )
+    assert "skipped a malformed message" in second.log()
+
+
+# --- the bus down -------------------------------------------------------------------------------
+
+
+class PrivateRedis:
+    """A `redis-server` of the test's own on a free port, to stop at will."""
+
+    def __init__(self, directory: Path) -> None:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            pytest.skip("no redis-server binary to start a private Redis")
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = subprocess.Popen(
+            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
+            + ["--appendonly", "no", "--dir", str(directory)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10.0
+        while True:
+            try:
+                with redis.Redis(port=self.port, socket_connect_timeout=0.5) as client:
+                    client.ping()
+                    return
+            except redis.RedisError:
+                assert time.monotonic() < deadline, "the private redis-server did not start"
+                time.sleep(0.05)  # polling for readiness
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+
+
+@pytest.fixture
+def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
+    server = PrivateRedis(tmp_path)
+    yield server
+    server.stop()
+
+
+async def test_with_the_bus_down_screens_on_the_other_process_still_get_every_commit(
+    postgres_url: str, private_redis: PrivateRedis, tmp_path: Path, devices: list[Device]
+) -> None:
+    with Deployment(postgres_url, private_redis.url, tmp_path) as deployment:
+        first, second = deployment.first, deployment.second
+        hall = await new_hall_on(first, second)
+        screen = await connect(second, mint(first, hall, "call_screen"), devices)
+        kiosk = mint(first, hall, "kiosk")
+        seq = issue(first, kiosk, hall, 1)
+        await asyncio.wait_for(screen.until_seq(seq), WITHIN)  # through the bus
+
+        private_redis.stop()
+        seq = issue(first, kiosk, hall, 3)
+
+        await asyncio.wait_for(screen.until_seq(seq), OUTAGE_WITHIN)
+        assert [e["seq"] for e in screen.events] == list(range(screen.events[0]["seq"], seq + 1))
