@@ -72,8 +72,9 @@ _connections = itertools.count(1)
 class AlertDesk(Protocol):
     """Where tablets acknowledge alerts (the server's live metrics)."""
 
-    def acknowledge(self, hall: str, alert: str) -> bool:
-        """True when the alert is (or already was) acknowledged; False for an unknown id."""
+    async def acknowledge(self, hall: str, alert: str, by: str | None = None) -> bool:
+        """True when the alert is (or already was) acknowledged, durably and for every server
+        process; False for an unknown id. `by`: the floor manager signed in, if any."""
 
 
 class SignInWatch(Protocol):
@@ -265,7 +266,8 @@ class CommandEdge:
             staff = await self._manager_sign_in(caller, command, session, origin)
             body = {"number": staff.number, "name": staff.display_name, "role": staff.role}
             return Reply(True, {"staff": body})
-        return Reply(True, {"alert": self._ack_alert(caller.hall, command)})
+        by = session.manager.number if session.manager is not None else None
+        return Reply(True, {"alert": await self._ack_alert(caller.hall, command, by)})
 
     async def _manager_sign_in(
         self,
@@ -283,8 +285,8 @@ class CommandEdge:
         log.info("device=%s manager=%s signed in", caller.id, staff.number)
         return staff
 
-    def _ack_alert(self, hall: str, request: AckAlert) -> str:
-        if self.alerts is None or not self.alerts.acknowledge(hall, request.alert):
+    async def _ack_alert(self, hall: str, request: AckAlert, by: str | None) -> str:
+        if self.alerts is None or not await self.alerts.acknowledge(hall, request.alert, by):
             raise UnknownAlert(f"no alert {request.alert!r} is listed")
         return request.alert
 

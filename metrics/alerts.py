@@ -13,12 +13,17 @@ renders it. Ids and `raised_at` come from the hall's data (the ticket, the pause
 commit time), so every server process names the same alert the same way. Conditions are checked
 for what an event touches (`check_queue`, `check_window`) and, because waits and pauses grow
 without events, for everything by the periodic `evaluate(now)`.
+
+A server keeps alerts across restarts and processes: it reads each change from `changes` (raised
+or cleared, when it sets the list), starts a hall from what it stored (`restore`) and hears of
+acknowledgements made elsewhere (`acknowledge` too). An acknowledged id is remembered (the last
+`ACKNOWLEDGED_KEPT`): acknowledging it again succeeds, and it is never listed again.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Mapping
+from collections import Counter, OrderedDict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
@@ -37,6 +42,8 @@ WARNING = "warning"
 CRITICAL = "critical"
 
 DEFAULT_PAUSE_LIMIT_S = 15 * 60.0
+ACKNOWLEDGED_KEPT = 10_000
+"""Acknowledged alert ids remembered per hall (a repeated acknowledgement succeeds)."""
 
 ALERT_MESSAGES: Mapping[str, Mapping[str, str]] = {
     "alert.wait_over_target": {
@@ -128,7 +135,11 @@ class HallAlerts:
         self.raised: Counter[str] = Counter()
         """Alerts raised since this object was made, per kind."""
         self._listed: dict[str, Alert] = {}
-        self._holding: dict[tuple[str, str], str] = {}
+        self._holding: dict[tuple[str, str], Alert] = {}
+        self._acknowledged: OrderedDict[str, None] = OrderedDict()
+        self.changes: list[Alert] | None = None
+        """When a list (the server sets one): every alert raised or cleared, as it happens, for
+        the server to store; the server empties it."""
         self._names_of: HallConfig | None = None
         self._name_table: dict[tuple[str, str], str] = {}
 
@@ -140,8 +151,49 @@ class HallAlerts:
 
     def acknowledge(self, alert_id: str) -> bool:
         """Stop listing an alert; False when no such alert is listed. An acknowledged alert
-        whose condition still holds is not raised again until the condition ends and restarts."""
+        whose condition still holds is not raised again until the condition ends and restarts;
+        its id is never listed again (acknowledged in another process before this one raised
+        it, too)."""
+        self._remember(alert_id)
         return self._listed.pop(alert_id, None) is not None
+
+    def was_acknowledged(self, alert_id: str) -> bool:
+        return alert_id in self._acknowledged
+
+    def find(self, alert_id: str) -> Alert | None:
+        """A listed alert."""
+        return self._listed.get(alert_id)
+
+    def restore(self, stored: Iterable[tuple[Alert, bool]]) -> None:
+        """Start from stored alerts, each with whether it was acknowledged (before the hall's
+        conditions are first checked): an alert not cleared stands for its condition, so the
+        same condition keeps its id (and an acknowledged one stays quiet); the alerts not
+        acknowledged are listed."""
+        for alert, acknowledged in stored:
+            if alert.active and alert.kind != BAD_RATING:
+                self._holding[(alert.kind, alert.subject)] = alert
+            if acknowledged:
+                self._remember(alert.id)
+                self._listed.pop(alert.id, None)
+            else:
+                self._listed[alert.id] = alert
+
+    def take_over(self, previous: HallAlerts) -> None:
+        """Carry on from another `HallAlerts` of the same hall (the hall was configured anew):
+        its listed alerts, the conditions it holds and the ids acknowledged."""
+        self._listed = dict(previous._listed)
+        self._holding = dict(previous._holding)
+        self._acknowledged = OrderedDict(previous._acknowledged)
+
+    def holding(self, kind: str) -> list[str]:
+        """The subjects whose `kind` condition holds (e.g. the devices reported offline)."""
+        return [subject for held, subject in self._holding if held == kind]
+
+    def _remember(self, alert_id: str) -> None:
+        self._acknowledged[alert_id] = None
+        self._acknowledged.move_to_end(alert_id)
+        if len(self._acknowledged) > ACKNOWLEDGED_KEPT:
+            self._acknowledged.popitem(last=False)
 
     # --- conditions -----------------------------------------------------------------------------
 
@@ -235,19 +287,26 @@ class HallAlerts:
             return current is None
         if current is not None:
             del self._holding[key]
-            raised = self._listed.get(current)
-            if raised is not None:
-                self._listed[current] = replace(raised, cleared_at=now)
+            cleared = replace(current, cleared_at=now)
+            if current.id in self._listed:
+                self._listed[current.id] = cleared
+            self._note(cleared)
         return False
 
     def _start(self, kind: str, subject: str, alert: Alert) -> None:
-        self._holding[(kind, subject)] = alert.id
+        self._holding[(kind, subject)] = alert
         self._raise(alert)
 
     def _raise(self, alert: Alert) -> None:
-        self._listed[alert.id] = alert
+        if alert.id not in self._acknowledged:
+            self._listed[alert.id] = alert
         self.raised[alert.kind] += 1
         self.sink.alert_raised(alert.kind)
+        self._note(alert)
+
+    def _note(self, alert: Alert) -> None:
+        if self.changes is not None:
+            self.changes.append(alert)
 
     def _names(self) -> dict[tuple[str, str], str]:
         """Display names of the configured queues and windows (rebuilt when the config changes)."""

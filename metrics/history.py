@@ -40,11 +40,12 @@ class DayHistory:
         self._end = float("-inf")
         self._series: dict[str, list[_Point]] = {}
 
-    def record(self, at: float, samples: Mapping[str, Sample]) -> None:
-        """Take the figures at `at` (epoch seconds). A later day starts the series afresh;
-        samples from before the current day are ignored."""
+    def record(self, at: float, samples: Mapping[str, Sample]) -> float | None:
+        """Take the figures at `at` (epoch seconds); the start of their minute (None when they
+        are ignored). A later day starts the series afresh; samples from before the current
+        day are ignored. A server stores each minute and records it again after a restart."""
         if at < self._start:
-            return
+            return None
         if at >= self._end:
             self._new_day(at)
         slot = int((at - self._start) // self.step_s)
@@ -54,6 +55,7 @@ class DayHistory:
                 points[-1] = (slot, waiting, eta)
             elif not points or points[-1][0] < slot:
                 points.append((slot, waiting, eta))
+        return self._start + slot * self.step_s
 
     def series(self, name: str) -> list[tuple[float, int, int | None]]:
         """(minute start in epoch seconds, waiting, eta_new_s) of one series, oldest first."""

@@ -28,13 +28,14 @@ from displays.pages import page_routes
 from displays.results import render_result
 from hall.auth import admin_token_from_env
 from hall.bus import open_bus
+from hall.bus.notices import Notice
 from hall.engine import REPLY_TTL, Engine, utc_now
 from hall.server import api
 from hall.server.callers import Server
 from hall.server.device_seen import DeviceSeen
 from hall.server.directory import StoreDirectory
 from hall.server.limits import DEFAULT_BUDGETS, MAX_BODY_BYTES, TRACK, Budget, RateLimiter, limit
-from hall.server.live_metrics import MetricsHub
+from hall.server.live_metrics import OFFLINE_AFTER_S, MetricsHub
 from hall.server.openapi import openapi_document
 from hall.server.revocation import Revocation
 from hall.storage import open_store
@@ -69,6 +70,9 @@ class Settings:
     """Per client address, for the endpoints that need no token (`hall/server/limits.py`; env
     HALL_RATE_BOOK, HALL_RATE_LOOKUP, HALL_RATE_BROWSE, HALL_RATE_TRACK as "<requests>/<s>")."""
     rate_clock: Callable[[], float] = time.monotonic
+    device_offline_s: float = OFFLINE_AFTER_S
+    """Seconds a paired device may go unseen by every process before it is `device_offline`
+    (env HALL_DEVICE_OFFLINE_S); connected devices are restamped every quarter of it."""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -79,6 +83,7 @@ class Settings:
             citizen_secret=os.environ.get("HALL_SECRET", cls.citizen_secret),
             max_body_bytes=_env_int("HALL_MAX_BODY_BYTES", MAX_BODY_BYTES),
             rate_budgets=_env_budgets(),
+            device_offline_s=_env_seconds("HALL_DEVICE_OFFLINE_S", OFFLINE_AFTER_S),
         )
 
 
@@ -89,6 +94,19 @@ def _env_int(name: str, default: int) -> int:
     if not text.isdigit() or int(text) < 1:
         raise SystemExit(f"hall: {name} must be a whole number of bytes, not {text!r}")
     return int(text)
+
+
+def _env_seconds(name: str, default: float) -> float:
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0.0
+    if not 1 <= seconds <= 86_400:
+        raise SystemExit(f"hall: {name} must be a number of seconds from 1 to 86400, not {text!r}")
+    return seconds
 
 
 def _env_budgets() -> dict[str, Budget]:
@@ -141,9 +159,10 @@ def create_app(settings: Settings) -> Starlette:
             if generated:
                 print(f"hall: admin token (shown once): {token}", flush=True)
         directory = StoreDirectory(store, engine)
-        hub = MetricsHub(engine)
-        engine.monitor = hub
-        seen = DeviceSeen(store, settings.clock)
+        hub = MetricsHub(engine, store, offline_after_s=settings.device_offline_s)
+        await hub.start()
+        engine.monitor = hub  # right after start: no event in between (see MetricsHub.start)
+        seen = DeviceSeen(store, settings.clock, refresh_s=settings.device_offline_s / 4)
         gateway = Gateway(
             engine,
             directory,
@@ -154,7 +173,15 @@ def create_app(settings: Settings) -> Starlette:
         )
         hub.gateway = gateway
         revocation = Revocation(engine, store, gateway, hub.device_revoked)
-        engine.on_notice, engine.on_resync = revocation.on_notice, revocation.resync
+
+        async def on_notice(notice: Notice) -> None:
+            await (hub.on_notice if notice.topic == "alert" else revocation.on_notice)(notice)
+
+        async def on_resync() -> None:
+            await revocation.resync()
+            await hub.resync()
+
+        engine.on_notice, engine.on_resync = on_notice, on_resync
         server = Server(
             engine,
             store,
@@ -189,6 +216,7 @@ def create_app(settings: Settings) -> Starlette:
             await asyncio.gather(*tasks, return_exceptions=True)
             await engine.stop()
             await seen.flush()
+            await hub.flush()
             directory.close()
             await bus.disconnect()
             await asyncio.to_thread(store.close)

@@ -3,7 +3,9 @@ write per frame or per connection.
 
 A device is stamped in memory when it connects and when it disconnects; the stamps go to the
 database together, in one statement, every `FLUSH_SECONDS`. A device that stays connected is
-stamped again once every `REFRESH_SECONDS`. What this process knows but has not written yet
+stamped again once every `refresh_s` (`REFRESH_SECONDS` by default; the server uses a quarter of
+its offline limit, so that every process can tell from `last_seen` alone that a device connected
+to another process is online). What this process knows but has not written yet
 counts too when the API lists the devices (`last_seen`).
 """
 
@@ -27,9 +29,16 @@ REFRESH_SECONDS = 60.0
 
 
 class DeviceSeen:
-    def __init__(self, store: AccountStore, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        store: AccountStore,
+        clock: Callable[[], datetime],
+        *,
+        refresh_s: float = REFRESH_SECONDS,
+    ) -> None:
         self.store = store
         self.clock = clock
+        self.refresh_s = refresh_s
         self._connected: Counter[str] = Counter()
         self._pending: dict[str, datetime] = {}
         self._refreshed = time.monotonic()
@@ -51,13 +60,13 @@ class DeviceSeen:
         return self._pending.get(device)
 
     async def run(self) -> None:
-        """Write the stamps every `FLUSH_SECONDS`; restamp connected devices every minute."""
+        """Write the stamps every `FLUSH_SECONDS`; restamp connected devices every `refresh_s`."""
         while True:
             await asyncio.sleep(FLUSH_SECONDS)
             await self.flush()
 
     async def flush(self) -> None:
-        if time.monotonic() - self._refreshed >= REFRESH_SECONDS:
+        if time.monotonic() - self._refreshed >= self.refresh_s:
             self._refreshed = time.monotonic()
             now = self.clock()
             self._pending.update(dict.fromkeys(self._connected, now))

@@ -2,9 +2,22 @@
 pushed to tablets, the day's history for their chart, alert acknowledgements, Prometheus series
 for `/metrics`.
 
-A device that stays disconnected for `OFFLINE_AFTER_S` raises a `device_offline` alert (kiosks,
-clerk terminals, screens, rating pads: not tablets, which managers carry around, nor citizens'
-phones); it clears when the device is back.
+What floor managers rely on is the same on every process and survives a restart:
+
+- alerts are stored as they are raised and cleared (written every second, in one batch), and a
+  process starts each hall from the stored ones (`start`): the same condition keeps its id, an
+  acknowledged alert stays acknowledged, one not yet acknowledged stays listed;
+- an acknowledgement is stored before it is answered, then announced on the bus (`alert`
+  notice): the other processes check it in the database and drop the alert from their tablets
+  at once; after a gap in the bus they read the acknowledgements again (`resync`);
+- the day's chart is stored a row per hall per minute (written every `CHART_EVERY` seconds and
+  at shutdown), and read back at start.
+
+A device not connected to this process and not seen by any process (`devices.last_seen`, which
+each process restamps for its connected devices every quarter of the limit) for
+`offline_after_s` raises a `device_offline` alert (kiosks, clerk terminals, screens, rating
+pads: not tablets, which managers carry around, nor citizens' phones); it clears when the device
+is back, on any process. Devices are read from the database every `DEVICES_EVERY` seconds.
 
 Tablets get a `metrics` message at least every `PUSH_EVERY` seconds and within about a second of
 any change (coalesced: at most one per `PUSH_MIN` seconds per hall): a new event, an alert
@@ -17,16 +30,20 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import Counter, OrderedDict
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from displays.gateway import Gateway
 from displays.interface import DeviceIdentity
 from displays.kinds import CALL_SCREEN, CLERK, KIOSK, RATING_PAD, WINDOW_SCREEN
 from displays.views import iso_datetime
-from hall.bus.notices import HALLS_CHANNEL
+from hall.bus.notices import HALLS_CHANNEL, Notice
 from hall.engine import Engine
+from hall.storage.base import AlertRecord, ChartSample, DeviceRecord, Store
 from metrics import HallMetrics
+from metrics.alerts import DEVICE_OFFLINE, Alert
 from metrics.history import DayHistory, samples_of
 from metrics.prometheus import PrometheusExporter
 from queueing.apply import apply
@@ -38,76 +55,98 @@ log = logging.getLogger("hall.server.live_metrics")
 
 PUSH_EVERY = 5.0
 PUSH_MIN = 1.0
-ACKNOWLEDGED_KEPT = 10_000
-"""Acknowledged alert ids remembered per hall, so that a repeated acknowledgement succeeds."""
 OFFLINE_AFTER_S = 60.0
+"""Seconds a device may go unseen by every process before it is `device_offline` (env
+HALL_DEVICE_OFFLINE_S)."""
+DEVICES_EVERY = 5.0
+"""Seconds between two readings of the devices' `last_seen`."""
+CHART_EVERY = 10.0
+"""Seconds between two writes of the chart minutes."""
+ACKNOWLEDGED_SINCE = timedelta(days=1)
+"""Acknowledgements read back at start: this far back (so that a retry succeeds), and those of
+alerts whose condition may still hold, however old."""
+CHART_SINCE = timedelta(hours=26)
+"""Chart minutes read back at start (the service day is at most this long ago in any zone)."""
+WRITES_KEPT = 10_000
+"""Alert changes kept while the database cannot take them; older ones are dropped."""
 WATCHED_KINDS = frozenset({KIOSK, CLERK, CALL_SCREEN, WINDOW_SCREEN, RATING_PAD})
 
 
 class DeviceWatch:
-    """Which watched devices lost their last connection, and since when."""
+    """Which watched devices are offline: connected to no process (none here, and none has
+    stamped `last_seen` for `after_s`), and since when."""
 
     def __init__(self, after_s: float = OFFLINE_AFTER_S) -> None:
         self.after_s = after_s
         self._sockets: Counter[str] = Counter()
-        self._gone: dict[str, tuple[DeviceIdentity, float]] = {}
-        self._reported: set[str] = set()
-        self._revoked: set[str] = set()
 
-    def change(self, identity: DeviceIdentity, change: int, at: float) -> bool:
-        """Count a connection opened (+1) or closed (-1) at `at`; True when a device reported
-        offline is back (its alert clears)."""
+    def change(self, identity: DeviceIdentity, change: int) -> bool:
+        """Count a connection here opened (+1) or closed (-1); True for a watched device that
+        is connected now (an offline alert of it clears)."""
         if identity.kind not in WATCHED_KINDS:
             return False
         self._sockets[identity.id] += change
-        if identity.id in self._revoked:  # unpaired: its sockets close, it is not missed
-            if self._sockets[identity.id] <= 0:
-                del self._sockets[identity.id]
-                self._revoked.discard(identity.id)
+        if self._sockets[identity.id] <= 0:
+            del self._sockets[identity.id]
             return False
-        if self._sockets[identity.id] > 0:
-            self._gone.pop(identity.id, None)
-            if identity.id not in self._reported:
-                return False
-            self._reported.discard(identity.id)
-            return True
-        del self._sockets[identity.id]
-        self._gone[identity.id] = (identity, at)
-        return False
+        return True
 
-    def forget(self, device: str) -> bool:
-        """An unpaired device: never reported offline; True when it was (its alert clears)."""
-        self._gone.pop(device, None)
-        if self._sockets.get(device, 0) > 0:
-            self._revoked.add(device)
-        reported = device in self._reported
-        self._reported.discard(device)
-        return reported
+    def offline_since(self, record: DeviceRecord, now: float) -> float | None:
+        """When a watched device went (its `last_seen`), if it is offline at `now`; else None.
+        A device never seen is not known to be missing."""
+        if record.kind not in WATCHED_KINDS or record.id in self._sockets:
+            return None
+        if record.last_seen is None:
+            return None
+        since = record.last_seen.timestamp()
+        return since if now - since >= self.after_s else None
 
-    def overdue(self, now: float) -> list[tuple[DeviceIdentity, float]]:
-        """Devices gone for `after_s` or longer, with the time they went (each reported once;
-        a device that comes back is watched again)."""
-        due = [(who, since) for who, since in self._gone.values() if now - since >= self.after_s]
-        for who, _ in due:
-            del self._gone[who.id]
-            self._reported.add(who.id)
-        return due
+
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    """What a hall's floor managers had when this process started."""
+
+    alerts: list[tuple[Alert, bool]]
+    chart: list[ChartSample]
 
 
 class MetricsHub:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(
+        self, engine: Engine, store: Store, *, offline_after_s: float = OFFLINE_AFTER_S
+    ) -> None:
         self.engine = engine
+        self.store = store
         self.exporter = PrometheusExporter()
         self.halls: dict[str, HallMetrics] = {}
         self.bodies: dict[str, dict[str, Any]] = {}
         self.histories: dict[str, DayHistory] = {}
         self._pushed: dict[str, tuple[int, float, tuple[str, ...]]] = {}
-        self._acknowledged: dict[str, OrderedDict[str, None]] = {}
         self._devices: Counter[tuple[str, str]] = Counter()
-        self.watch = DeviceWatch()
+        self.watch = DeviceWatch(offline_after_s)
         self.gateway: Gateway | None = None
-        for hall in engine.halls():  # before their first event, whose state is already ahead
+        self._stored: dict[str, _Stored] = {}
+        self._alert_writes: list[AlertRecord] = []
+        self._chart_writes: dict[tuple[str, float], ChartSample] = {}
+        self._devices_read = float("-inf")
+        self._chart_written = time.monotonic()
+
+    async def start(self) -> None:
+        """Read what each hall's floor managers had (alerts, acknowledgements, today's chart),
+        then follow every hall from its state now. Set the engine's monitor right after, with
+        no await in between: the engine's state is ahead of no event this has not seen."""
+        now = self.engine.clock()
+        for hall in self.engine.halls():
+            try:
+                self._stored[hall] = await asyncio.to_thread(self._read_stored, hall, now)
+            except Exception as error:  # the figures still run; alerts start afresh
+                log.warning("hall=%s stored alerts and chart unreadable: %s", hall, error)
+        for hall in self.engine.halls():
             self._attach(hall)
+
+    def _read_stored(self, hall: str, now: datetime) -> _Stored:
+        records = self.store.alerts(hall, now - ACKNOWLEDGED_SINCE)
+        alerts = [(_alert_of(r), r.acknowledged_at is not None) for r in records]
+        return _Stored(alerts, self.store.chart(hall, now - CHART_SINCE))
 
     # --- engine.Monitor -------------------------------------------------------------------
 
@@ -140,21 +179,37 @@ class MetricsHub:
         key = (identity.hall, identity.kind)
         self._devices[key] += change
         self.exporter.devices(identity.hall, identity.kind, self._devices[key])
-        now = self.engine.clock().timestamp()
-        if self.watch.change(identity, change, now) and identity.hall in self.halls:
+        if self.watch.change(identity, change) and identity.hall in self.halls:
+            now = self.engine.clock().timestamp()
             self.halls[identity.hall].alerts.device_online(identity.id, now)
 
-    def _report_offline(self) -> None:
-        for who, since in self.watch.overdue(self.engine.clock().timestamp()):
-            if who.hall in self.engine.halls():
-                self._live(who.hall).alerts.device_offline(who.id, who.kind, since, who.name)
+    async def _watch_devices(self) -> None:
+        """Every `DEVICES_EVERY` s: raise `device_offline` for the devices no process has seen
+        for the limit, clear it for those seen again (on any process) or unpaired."""
+        if time.monotonic() - self._devices_read < DEVICES_EVERY:
+            return
+        self._devices_read = time.monotonic()
+        for hall in self.engine.halls():
+            records = await asyncio.to_thread(self.store.devices, hall)
+            live = self._live(hall)
+            now = self.engine.clock().timestamp()
+            for record in records:
+                since = self.watch.offline_since(record, now)
+                if since is None:
+                    live.alerts.device_online(record.id, now)
+                else:
+                    live.alerts.device_offline(record.id, record.kind, since, record.name)
+            paired = {record.id for record in records}
+            for device in live.alerts.holding(DEVICE_OFFLINE):
+                if device not in paired:
+                    live.alerts.device_online(device, now)
 
     def dropped(self) -> None:
         self.exporter.dropped()
 
     def device_revoked(self, hall: str, device: str) -> None:
         """An unpaired device is not `device_offline`; an alert raised for it clears."""
-        if self.watch.forget(device) and hall in self.halls:
+        if hall in self.halls:
             self.halls[hall].alerts.device_online(device, self.engine.clock().timestamp())
 
     # --- refused sign-ins (displays.command_edge.SignInWatch) ----------------------------------
@@ -164,18 +219,46 @@ class MetricsHub:
 
     # --- alerts (displays.gateway.AlertDesk) ------------------------------------------------
 
-    def acknowledge(self, hall: str, alert: str) -> bool:
-        """Stop listing an alert and push the figures to the hall's tablets at once. An id
-        acknowledged before succeeds again (a retried acknowledgement); an unknown one fails."""
-        done = self._acknowledged.setdefault(hall, OrderedDict())
-        if alert not in done:
-            if not self._live(hall).alerts.acknowledge(alert):
+    async def acknowledge(self, hall: str, alert: str, by: str | None = None) -> bool:
+        """Stop listing an alert, on every process, and push the figures to the hall's tablets
+        at once. Stored first (`StoreUnavailable` when the database cannot be reached: nothing
+        changes), then announced on the bus. An id acknowledged before succeeds again (a
+        retried acknowledgement); an unknown one fails."""
+        alerts = self._live(hall).alerts
+        if not alerts.was_acknowledged(alert):
+            listed = alerts.find(alert)
+            if listed is None:
                 return False
-            done[alert] = None
-            if len(done) > ACKNOWLEDGED_KEPT:
-                done.popitem(last=False)
+            at = self.engine.clock()
+            await asyncio.to_thread(self.store.acknowledge_alert, _record(hall, listed), at, by)
+            alerts.acknowledge(alert)
+            await self.engine.notify("alert", hall, alert)
         self._push(hall, force=True)
         return True
+
+    async def on_notice(self, notice: Notice) -> None:
+        """Another process says an alert was acknowledged: believed once the database says so
+        (anyone who can publish on the bus can send anything)."""
+        if notice.topic != "alert" or notice.hall not in self.halls:
+            return
+        record = await asyncio.to_thread(self.store.alert, notice.hall, notice.subject)
+        if record is not None and record.acknowledged_at is not None:
+            self._acknowledged_elsewhere(notice.hall, notice.subject)
+
+    async def resync(self) -> None:
+        """After a gap in the bus: the acknowledgements made on other processes meanwhile."""
+        since = self.engine.clock() - ACKNOWLEDGED_SINCE
+        for hall in list(self.halls):
+            records = await asyncio.to_thread(self.store.alerts, hall, since)
+            for record in records:
+                if record.acknowledged_at is not None:
+                    self._acknowledged_elsewhere(hall, record.id)
+
+    def _acknowledged_elsewhere(self, hall: str, alert: str) -> None:
+        alerts = self.halls[hall].alerts
+        if not alerts.was_acknowledged(alert):
+            alerts.acknowledge(alert)
+            self._push(hall, force=True)
 
     # --- figures --------------------------------------------------------------------------
 
@@ -188,6 +271,17 @@ class MetricsHub:
             state = apply(initial_state(config), HallConfigured(config))
         self.exporter.declare(config)
         live = HallMetrics(config, sink=self.exporter.sink(hall))
+        live.alerts.changes = []
+        previous = self.halls.get(hall)
+        if previous is not None:  # configured anew: its alerts carry on
+            self._collect(hall, previous)
+            live.alerts.take_over(previous.alerts)
+        stored = self._stored.pop(hall, None)
+        if stored is not None:
+            live.alerts.restore(stored.alerts)
+            history = self._history_of(hall, config.timezone)
+            for sample in stored.chart:
+                history.record(sample.at.timestamp(), sample.samples)
         live.load(state, self.engine.clock().timestamp())
         self.halls[hall] = live
         return live
@@ -216,7 +310,11 @@ class MetricsHub:
         body.update(live.snapshot(now.timestamp()))
         body["service_target_s"] = round(live.config.rules.service_target_minutes * 60)
         self.bodies[hall] = body
-        self._history_of(hall, live.config.timezone).record(now.timestamp(), samples_of(body))
+        samples = samples_of(body)
+        minute = self._history_of(hall, live.config.timezone).record(now.timestamp(), samples)
+        if minute is not None:
+            at = datetime.fromtimestamp(minute, UTC)
+            self._chart_writes[(hall, minute)] = ChartSample(hall, at, samples)
         return body
 
     def _history_of(self, hall: str, timezone: str) -> DayHistory:
@@ -226,18 +324,56 @@ class MetricsHub:
         return history
 
     async def run(self) -> None:
-        """Push figures to tablets: on change (coalesced) and at least every PUSH_EVERY s."""
+        """Push figures to tablets: on change (coalesced) and at least every PUSH_EVERY s.
+        Watch the devices, store the alerts' changes and the chart."""
         while True:
             await asyncio.sleep(PUSH_MIN)
             try:
-                self._report_offline()
-            except Exception:  # the figures still go out
-                log.exception("device offline check failed")
+                await self._watch_devices()
+            except Exception as error:  # the figures still go out
+                log.warning("device offline check failed: %s", error)
             for hall in self.engine.halls():
                 try:
                     self._push(hall)
                 except Exception:  # one hall's failure must not stop the others' figures
                     log.exception("hall=%s metrics push failed", hall)
+            await self._write_alerts()
+            if time.monotonic() - self._chart_written >= CHART_EVERY:
+                await self._write_chart()
+
+    async def flush(self) -> None:
+        """Store what is not stored yet (at shutdown)."""
+        await self._write_alerts()
+        await self._write_chart()
+
+    def _collect(self, hall: str, live: HallMetrics) -> None:
+        changes = live.alerts.changes
+        if changes:
+            self._alert_writes.extend(_record(hall, alert) for alert in changes)
+            changes.clear()
+
+    async def _write_alerts(self) -> None:
+        for hall, live in self.halls.items():
+            self._collect(hall, live)
+        if not self._alert_writes:
+            return
+        writes, self._alert_writes = self._alert_writes, []
+        try:
+            await asyncio.to_thread(self.store.save_alerts, writes)
+        except Exception as error:  # kept for the next write
+            log.warning("could not store %d alert changes: %s", len(writes), error)
+            self._alert_writes = (writes + self._alert_writes)[-WRITES_KEPT:]
+
+    async def _write_chart(self) -> None:
+        self._chart_written = time.monotonic()
+        if not self._chart_writes:
+            return
+        writes, self._chart_writes = self._chart_writes, {}
+        try:
+            await asyncio.to_thread(self.store.save_chart, list(writes.values()))
+        except Exception as error:  # kept for the next write; newer minutes win
+            log.warning("could not store %d chart minutes: %s", len(writes), error)
+            self._chart_writes = {**writes, **self._chart_writes}
 
     def _push(self, hall: str, *, force: bool = False) -> None:
         seq = self.engine.view(hall).seq
@@ -260,3 +396,32 @@ class MetricsHub:
 
 def _alert_states(body: dict[str, Any]) -> tuple[str, ...]:
     return tuple(f"{a['id']}:{a['active']}" for a in body["alerts"])
+
+
+def _record(hall: str, alert: Alert) -> AlertRecord:
+    cleared = None if alert.cleared_at is None else datetime.fromtimestamp(alert.cleared_at, UTC)
+    return AlertRecord(
+        hall,
+        alert.id,
+        alert.kind,
+        alert.severity,
+        alert.key,
+        dict(alert.params),
+        alert.subject,
+        datetime.fromtimestamp(alert.raised_at, UTC),
+        cleared,
+    )
+
+
+def _alert_of(record: AlertRecord) -> Alert:
+    cleared = None if record.cleared_at is None else record.cleared_at.timestamp()
+    return Alert(
+        record.id,
+        record.kind,
+        record.severity,
+        record.key,
+        dict(record.params),
+        record.subject,
+        record.raised_at.timestamp(),
+        cleared,
+    )

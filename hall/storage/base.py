@@ -1,10 +1,11 @@
 """The storage interface the engine writes through. One implementation (`sql.py`) serves SQLite
 and PostgreSQL through SQLAlchemy; the engine calls it from a worker thread, never from the loop.
 
-`Store` is the whole interface, made of four parts a consumer may ask for alone: `EventStore`
-(streams and snapshots), `ReplyStore` (idempotent replies), `AccountStore` (devices and staff)
-and `ReadModelStore` (tickets and appointments). `EngineStore` and `DirectoryStore` are the
-combinations the engine and the server's directory use.
+`Store` is the whole interface, made of five parts a consumer may ask for alone: `EventStore`
+(streams and snapshots), `ReplyStore` (idempotent replies), `AccountStore` (devices and staff),
+`ReadModelStore` (tickets and appointments) and `FloorStore` (alerts, their acknowledgements and the
+day's chart: what floor managers rely on, shared by every process). `EngineStore` and
+`DirectoryStore` are the combinations the engine and the server's directory use.
 """
 
 from __future__ import annotations
@@ -132,6 +133,33 @@ class AppointmentRecord:
     ticket: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class AlertRecord:
+    """An alert of a hall as stored (`metrics.alerts.Alert` and its acknowledgement)."""
+
+    hall: str
+    id: str
+    kind: str
+    severity: str
+    key: str
+    params: Mapping[str, str | int | float]
+    subject: str
+    raised_at: datetime
+    cleared_at: datetime | None = None
+    acknowledged_at: datetime | None = None
+    acknowledged_by: str | None = None
+    """The floor manager's staff number, when one was signed in on the tablet."""
+
+
+@dataclass(frozen=True, slots=True)
+class ChartSample:
+    """One minute of a hall's chart: series name -> (waiting, eta_new_s or None)."""
+
+    hall: str
+    at: datetime
+    samples: Mapping[str, tuple[int, int | None]]
+
+
 class EventStore(Protocol):
     """Halls' event streams and their snapshots. `append` also writes the read models and the
     replies of its batch, in the same transaction as the events."""
@@ -212,6 +240,30 @@ class ReadModelStore(Protocol):
     def appointment(self, hall: str, code: str) -> AppointmentRecord | None: ...
 
 
+class FloorStore(Protocol):
+    """Alerts with their acknowledgements, and the day's chart samples."""
+
+    def save_alerts(self, records: Sequence[AlertRecord]) -> None:
+        """Record alerts raised (a known id is kept as it is) and cleared (the first
+        `cleared_at` stands), in one transaction. Acknowledgements are not written here."""
+
+    def acknowledge_alert(self, record: AlertRecord, at: datetime, by: str | None) -> None:
+        """Record the alert acknowledged (the first acknowledgement stands), with the alert
+        itself if it was not recorded yet."""
+
+    def alerts(self, hall: str, acknowledged_since: datetime) -> list[AlertRecord]:
+        """The hall's alerts a process starts from: those not acknowledged, those whose
+        condition may still hold (not cleared), and those acknowledged since the time given."""
+
+    def alert(self, hall: str, alert_id: str) -> AlertRecord | None: ...
+
+    def save_chart(self, samples: Sequence[ChartSample]) -> None:
+        """Write chart minutes; a minute written before is replaced."""
+
+    def chart(self, hall: str, since: datetime) -> list[ChartSample]:
+        """The hall's chart minutes from `since` on, oldest first."""
+
+
 class EngineStore(EventStore, ReplyStore, Protocol):
     """What `hall.engine.Engine` works through: the streams and the replies. `close` is here
     so that a holder of the engine alone can release its store."""
@@ -224,7 +276,7 @@ class DirectoryStore(AccountStore, ReadModelStore, Protocol):
     and tickets by their tracker token."""
 
 
-class Store(EventStore, ReplyStore, AccountStore, ReadModelStore, Protocol):
+class Store(EventStore, ReplyStore, AccountStore, ReadModelStore, FloorStore, Protocol):
     """The whole store (`hall.storage.sql.SqlStore` implements it), with its lifecycle."""
 
     def upgrade(self) -> None:

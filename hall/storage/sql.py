@@ -19,8 +19,10 @@ from sqlalchemy.engine import Connection
 from hall.storage import schema
 from hall.storage import tables as t
 from hall.storage.base import (
+    AlertRecord,
     AppointmentRecord,
     Batch,
+    ChartSample,
     ConcurrencyConflict,
     DeviceRecord,
     DuplicateRecord,
@@ -328,6 +330,78 @@ class SqlStore:
             row = conn.execute(query).first()
         return None if row is None else AppointmentRecord(**row._mapping)
 
+    # --- alerts and the chart -------------------------------------------------------------------
+
+    def save_alerts(self, records: Sequence[AlertRecord]) -> None:
+        if not records:
+            return
+        cleared = [
+            {"a_hall": r.hall, "a_id": r.id, "a_cleared": r.cleared_at}
+            for r in records
+            if r.cleared_at is not None
+        ]
+        with _reachable(), self._writer.begin() as conn:
+            upsert(conn, t.alerts, [_alert_row(r) for r in records], update_columns=())
+            if cleared:
+                conn.execute(_CLEAR_ALERT, cleared)
+
+    def acknowledge_alert(self, record: AlertRecord, at: datetime, by: str | None) -> None:
+        values = {"a_hall": record.hall, "a_id": record.id, "a_at": at, "a_by": by}
+        with _reachable(), self._writer.begin() as conn:
+            upsert(conn, t.alerts, [_alert_row(record)], update_columns=())
+            conn.execute(_ACKNOWLEDGE_ALERT, values)
+
+    def alerts(self, hall: str, acknowledged_since: datetime) -> list[AlertRecord]:
+        alerts = t.alerts
+        query = (
+            sa.select(alerts)
+            .where(
+                alerts.c.hall == hall,
+                sa.or_(
+                    alerts.c.acknowledged_at.is_(None),
+                    alerts.c.cleared_at.is_(None),
+                    alerts.c.acknowledged_at >= acknowledged_since,
+                ),
+            )
+            .order_by(alerts.c.raised_at, alerts.c.id)
+        )
+        with _reachable(), self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [AlertRecord(**row._mapping) for row in rows]
+
+    def alert(self, hall: str, alert_id: str) -> AlertRecord | None:
+        alerts = t.alerts
+        query = sa.select(alerts).where(alerts.c.hall == hall, alerts.c.id == alert_id)
+        with _reachable(), self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return None if row is None else AlertRecord(**row._mapping)
+
+    def save_chart(self, samples: Sequence[ChartSample]) -> None:
+        rows = [
+            {
+                "hall": sample.hall,
+                "at": sample.at,
+                "samples": {name: list(pair) for name, pair in sample.samples.items()},
+            }
+            for sample in samples
+        ]
+        with _reachable(), self._writer.begin() as conn:
+            upsert(conn, t.chart_samples, rows)
+
+    def chart(self, hall: str, since: datetime) -> list[ChartSample]:
+        chart = t.chart_samples
+        query = (
+            sa.select(chart.c.at, chart.c.samples)
+            .where(chart.c.hall == hall, chart.c.at >= since)
+            .order_by(chart.c.at)
+        )
+        with _reachable(), self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [
+            ChartSample(hall, at, {name: (int(w), _int_or_none(e)) for name, (w, e) in s.items()})
+            for at, s in rows
+        ]
+
 
 # Hot statements, built once.
 _HEAD = sa.select(sa.func.max(t.events.c.seq)).where(t.events.c.hall == sa.bindparam("hall"))
@@ -339,6 +413,17 @@ _TOUCH_DEVICE = (
         sa.or_(t.devices.c.last_seen.is_(None), t.devices.c.last_seen < sa.bindparam("seen")),
     )
     .values(last_seen=sa.bindparam("seen"))
+)
+_ALERT = (t.alerts.c.hall == sa.bindparam("a_hall")) & (t.alerts.c.id == sa.bindparam("a_id"))
+_CLEAR_ALERT = (
+    sa.update(t.alerts)
+    .where(_ALERT, t.alerts.c.cleared_at.is_(None))
+    .values(cleared_at=sa.bindparam("a_cleared"))
+)
+_ACKNOWLEDGE_ALERT = (
+    sa.update(t.alerts)
+    .where(_ALERT, t.alerts.c.acknowledged_at.is_(None))
+    .values(acknowledged_at=sa.bindparam("a_at"), acknowledged_by=sa.bindparam("a_by"))
 )
 _TICKET_FIELDS = tuple(TicketRecord.__dataclass_fields__)
 _APPOINTMENT_FIELDS = tuple(AppointmentRecord.__dataclass_fields__)
@@ -409,3 +494,23 @@ def _reply_row(remembered: IdempotentReply) -> dict[str, Any]:
         "reply": {"ok": remembered.reply.ok, "body": dict(remembered.reply.body)},
         "at": remembered.at,
     }
+
+
+def _alert_row(record: AlertRecord) -> dict[str, Any]:
+    return {
+        "hall": record.hall,
+        "id": record.id,
+        "kind": record.kind,
+        "severity": record.severity,
+        "key": record.key,
+        "params": dict(record.params),
+        "subject": record.subject,
+        "raised_at": record.raised_at,
+        "cleared_at": record.cleared_at,
+        "acknowledged_at": None,
+        "acknowledged_by": None,
+    }
+
+
+def _int_or_none(value: Any) -> int | None:
+    return None if value is None else int(value)

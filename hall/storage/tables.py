@@ -3,7 +3,9 @@ migrations in `hall/migrations/`; a test checks that they and these classes agre
 
 Event streams (`events`, `snapshots`, `halls`), idempotency (`replies`), identities (`devices`,
 `staff`) and the read models written in the same transaction as the events (`tickets`,
-`windows`, `staff_sessions`, `appointments`, `ratings`, `follow_ups`). Times are stored in UTC.
+`windows`, `staff_sessions`, `appointments`, `ratings`, `follow_ups`); what floor managers rely on
+across restarts and processes (`alerts` with their acknowledgements, `chart_samples`: the day's
+chart). Times are stored in UTC.
 """
 
 from __future__ import annotations
@@ -245,6 +247,40 @@ class FollowUpRow(SQLModel, table=True):
     deadline: datetime = _time()
 
 
+# --- floor managers' alerts and chart -------------------------------------------------------
+
+
+class AlertRow(SQLModel, table=True):
+    """An alert raised in a hall (`metrics.alerts.Alert`), when it cleared, and who acknowledged
+    it when. Every process raising the same alert writes the same row (its id is made from the
+    hall's data); the first clear and the first acknowledgement stand."""
+
+    __tablename__ = "alerts"
+
+    hall: str = Field(primary_key=True)
+    id: str = Field(primary_key=True)
+    kind: str
+    severity: str
+    key: str
+    params: dict[str, Any] = _json()
+    subject: str
+    raised_at: datetime = _time()
+    cleared_at: datetime | None = _time(nullable=True)
+    acknowledged_at: datetime | None = _time(nullable=True)
+    acknowledged_by: str | None = None
+
+
+class ChartSampleRow(SQLModel, table=True):
+    """One minute of a hall's chart (`metrics.history.DayHistory`): per series (each queue and
+    `hall`), `[waiting, eta_new_s]`, the last figures of the minute."""
+
+    __tablename__ = "chart_samples"
+
+    hall: str = Field(primary_key=True)
+    at: datetime = Field(sa_column=sa.Column(UtcDateTime(), primary_key=True))
+    samples: dict[str, Any] = _json()
+
+
 metadata = SQLModel.metadata
 
 
@@ -266,3 +302,5 @@ staff_sessions = table(StaffSessionRow)
 appointments = table(AppointmentRow)
 ratings = table(RatingRow)
 follow_ups = table(FollowUpRow)
+alerts = table(AlertRow)
+chart_samples = table(ChartSampleRow)

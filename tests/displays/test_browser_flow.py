@@ -143,7 +143,8 @@ async def test_the_clerk_transfers_parks_pauses_and_signs_out_with_function_keys
     await both_languages(clerk, "clerk-transfer", "#transfer-title", "转至", "Transfer")
     await clerk.click("#transfer-windows .dialog-choice:has-text('2号窗口')")
     await wait_for_text(clerk, "#clerk-message", "已转至2号窗口")
-    _, welcome = await Device.connect(server.ws_url, mint(server, hall, "tablet"))
+    observer, welcome = await Device.connect(server.ws_url, mint(server, hall, "tablet"))
+    await observer.close()  # left open, it would fail when a later test kills the server
     moved = {t["id"]: t for t in welcome["snapshot"]["tickets"]}[bundle["id"]]
     assert moved["state"] == "waiting" and moved["to_window"] == "2"
 

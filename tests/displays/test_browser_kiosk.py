@@ -314,7 +314,8 @@ async def test_the_kiosk_shows_it_is_offline_and_recovers_by_itself(
     # the tap's command goes out once the kiosk is back (backoff: up to some seconds)
     number = await wait_for_text(kiosk, "#ticket-number", r"^A\d{3}$", timeout=RECOVERY_MS)
     await kiosk.wait_for_selector("#hall-banner", state="hidden")
-    _, welcome = await Device.connect(server.ws_url, mint(server, hall, "tablet"))
+    observer, welcome = await Device.connect(server.ws_url, mint(server, hall, "tablet"))
+    await observer.close()
     numbers = [t["number"] for t in welcome["snapshot"]["tickets"]]
     assert sorted(numbers) == ["A001", "A002"] and number in numbers  # once, not twice
 

@@ -29,6 +29,8 @@ def test_seq_notices_read_back() -> None:
         Notice("p1", "hall", "demo"),
         Notice("p1", "device", "demo", "3f2a9c0d1e2b"),
         Notice("p1", "staff", "hall_2", "A-1001"),
+        Notice("p1", "alert", "demo", "no_window_open:A:1795000000"),
+        Notice("p1", "alert", "demo", "bad_rating:20261122-A023:1795000000"),
     ],
     ids=lambda n: n.topic,
 )
@@ -68,6 +70,10 @@ def test_anything_else_on_a_hall_channel_is_malformed(message: str) -> None:
         "p1:alive:now",
         "p1:alive\n",
         "p1:hall:" + "h" * 600,
+        "p1:alert:demo",
+        "p1:alert:demo:no_window_open:A",
+        "p1:alert:demo:no_window_open:A:1:2",
+        "p1:alert:demo:Kind:A:1",
     ],
 )
 def test_anything_else_on_the_halls_channel_is_malformed(message: str) -> None:

@@ -1,7 +1,8 @@
 """Two real `hall serve` processes sharing one PostgreSQL database and one Redis: what one of them
 does reaches the devices on the other within 2 s (a new hall, a revoked device, a deactivated
-clerk), a malformed bus message stops nothing, and with the bus down the screens still get every
-commit, from the database.
+clerk, an acknowledged alert), both show the same alerts (a device connected to either is online
+for both), a malformed bus message stops nothing, and with the bus down the screens still get
+every commit, from the database.
 
 Each test runs its processes under a bus prefix of its own (`--bus-prefix`), so tests running at
 the same time on the shared Redis never hear each other. The bus-outage test starts a private
@@ -60,10 +61,12 @@ def _reachable(url: str) -> str:
 class Deployment:
     """Two server processes on one database and one bus."""
 
-    def __init__(self, database: str, bus: str, workdir: Path) -> None:
+    def __init__(
+        self, database: str, bus: str, workdir: Path, env: dict[str, str] | None = None
+    ) -> None:
         self.prefix = f"t{uuid.uuid4().hex[:10]}"
         self.first, self.second = (
-            ServerProcess(database, workdir, "--bus-prefix", self.prefix, bus_url=bus)
+            ServerProcess(database, workdir, "--bus-prefix", self.prefix, bus_url=bus, env=env)
             for _ in range(2)
         )
 
@@ -205,6 +208,81 @@ async def test_a_clerk_deactivated_on_one_process_is_signed_out_on_the_other(
     assert changed["data"]["window"]["clerk"] is None
     refused = await clerk.command("sign_in", sign_in)
     assert refused["error"]["code"] == "unauthorized"
+
+
+# --- alerts: the same on every process ----------------------------------------------------------
+
+OFFLINE_S = 6.0
+"""The device offline limit the alert tests run with (HALL_DEVICE_OFFLINE_S)."""
+OFFLINE_WITHIN = OFFLINE_S + 5.0 + 4.0
+"""Offline after OFFLINE_S, found at the next reading of the devices (every 5 s), pushed."""
+
+
+async def metrics_of(tablet: Device, check: Any, timeout: float = WITHIN) -> dict[str, Any]:
+    """The first `metrics` message on `tablet` that satisfies `check`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        left = deadline - time.monotonic()
+        assert left > 0, f"no such metrics message within {timeout} s"
+        message = await asyncio.wait_for(tablet.others.get(), left)
+        if message["type"] == "metrics" and check(message):
+            return message
+
+
+def listed(body: dict[str, Any], kind: str) -> list[str]:
+    return [alert["id"] for alert in body["alerts"] if alert["kind"] == kind]
+
+
+async def test_both_processes_list_the_same_alerts_and_an_acknowledgement_reaches_both(
+    deployment: Deployment, devices: list[Device]
+) -> None:
+    first, second = deployment.first, deployment.second
+    hall = await new_hall_on(first, second)
+    on_first = await connect(first, mint(first, hall, "tablet"), devices)
+    on_second = await connect(second, mint(first, hall, "tablet"), devices)
+    issue(first, mint(first, hall, "kiosk"), hall, 1)  # every window is closed
+
+    seen_first = await metrics_of(on_first, lambda m: listed(m, "no_window_open"))
+    seen_second = await metrics_of(on_second, lambda m: listed(m, "no_window_open"))
+    (alert,) = listed(seen_first, "no_window_open")
+    assert listed(seen_second, "no_window_open") == [alert]
+
+    while not on_second.others.empty():  # only what comes after the acknowledgement counts
+        on_second.others.get_nowait()
+    assert await on_first.ok("ack_alert", {"alert": alert}) == {"alert": alert}
+    acknowledged = time.monotonic()
+
+    await metrics_of(on_second, lambda m: alert not in listed(m, "no_window_open"))
+    assert time.monotonic() - acknowledged < WITHIN
+    assert await on_second.ok("ack_alert", {"alert": alert}) == {"alert": alert}  # a retry
+
+
+async def test_a_device_connected_to_the_other_process_is_not_offline(
+    postgres_url: str, tmp_path: Path, devices: list[Device]
+) -> None:
+    env = {"HALL_DEVICE_OFFLINE_S": f"{OFFLINE_S:g}"}
+    with Deployment(postgres_url, _reachable(REDIS_URL), tmp_path, env) as deployment:
+        first, second = deployment.first, deployment.second
+        hall = await new_hall_on(first, second)
+        tablet = await connect(first, mint(first, hall, "tablet"), devices)
+        moved, gone = mint(first, hall, "call_screen"), mint(first, hall, "kiosk")
+        with first.admin() as admin:
+            listing = admin.get(f"/api/halls/{hall}/devices").json()["devices"]
+        ids = {device["kind"]: device["device"] for device in listing}
+        for token in (moved, gone):
+            await (await connect(first, token, devices)).close()
+        await connect(second, moved, devices)  # the call screen moved to the other process
+
+        body = await metrics_of(tablet, lambda m: listed(m, "device_offline"), OFFLINE_WITHIN)
+
+        subjects = [a["subject"] for a in body["alerts"] if a["kind"] == "device_offline"]
+        assert subjects == [ids["kiosk"]]
+        for _ in range(3):  # a few more readings of the devices: still online
+            body = await metrics_of(tablet, lambda m: True, 10.0)
+            assert ids["call_screen"] not in [a["subject"] for a in body["alerts"]]
+        with second.admin() as admin:
+            elsewhere = admin.get(f"/api/halls/{hall}/metrics").json()
+        assert listed(elsewhere, "device_offline") == listed(body, "device_offline")
 
 
 # --- a malformed bus message -------------------------------------------------------------------

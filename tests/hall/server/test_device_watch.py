@@ -1,75 +1,55 @@
-"""Which devices are offline long enough for a `device_offline` alert (`DeviceWatch`)."""
+"""Which devices are offline long enough for a `device_offline` alert (`DeviceWatch`): those
+connected to no process, as this process's sockets and every process's `last_seen` say."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from displays.interface import DeviceIdentity
 from hall.server.live_metrics import DeviceWatch
+from hall.storage.base import DeviceRecord
 
 KIOSK = DeviceIdentity("k1", "kiosk", "demo", name="1号取号机")
-SCREEN = DeviceIdentity("s1", "call_screen", "demo")
 TABLET = DeviceIdentity("t1", "tablet", "demo")
 
 
-def test_a_device_gone_for_the_limit_is_reported_once_and_comes_back() -> None:
+def record(identity: DeviceIdentity, last_seen: float | None) -> DeviceRecord:
+    seen = None if last_seen is None else datetime.fromtimestamp(last_seen, UTC)
+    created = datetime.fromtimestamp(0, UTC)
+    return DeviceRecord(
+        identity.id, identity.hall, identity.kind, None, identity.name, "h", created, seen
+    )
+
+
+def test_a_device_unseen_for_the_limit_is_offline_since_it_was_last_seen() -> None:
     watch = DeviceWatch(after_s=60)
-    watch.change(KIOSK, +1, 0.0)
-    watch.change(KIOSK, -1, 100.0)
 
-    assert watch.overdue(159.0) == []
-    assert watch.overdue(160.0) == [(KIOSK, 100.0)]
-    assert watch.overdue(500.0) == []  # reported once
-    assert watch.change(KIOSK, +1, 510.0) is True  # back: its alert clears
-    watch.change(KIOSK, -1, 600.0)
-    assert watch.overdue(700.0) == [(KIOSK, 600.0)]  # watched again
+    assert watch.offline_since(record(KIOSK, 100.0), 159.0) is None
+    assert watch.offline_since(record(KIOSK, 100.0), 160.0) == 100.0
 
 
-def test_a_quick_reconnect_is_not_offline() -> None:
+def test_a_device_seen_lately_by_another_process_is_online() -> None:
     watch = DeviceWatch(after_s=60)
-    watch.change(SCREEN, +1, 0.0)
-    watch.change(SCREEN, -1, 10.0)
+    watch.change(KIOSK, +1)
+    watch.change(KIOSK, -1)  # it left this process ...
 
-    assert watch.change(SCREEN, +1, 12.0) is False
-    assert watch.overdue(1000.0) == []
+    assert watch.offline_since(record(KIOSK, 950.0), 1000.0) is None  # ... for another one
 
 
-def test_a_device_with_a_second_connection_open_is_online() -> None:
+def test_a_device_connected_here_is_online_whatever_the_database_says() -> None:
     watch = DeviceWatch(after_s=60)
-    watch.change(KIOSK, +1, 0.0)
-    watch.change(KIOSK, +1, 1.0)  # a new socket before the old one closed
-    watch.change(KIOSK, -1, 2.0)
+    assert watch.change(KIOSK, +1) is True
+    assert watch.change(KIOSK, +1) is True  # a new socket before the old one closed
+    assert watch.change(KIOSK, -1) is True  # one socket still open
 
-    assert watch.overdue(1000.0) == []
+    assert watch.offline_since(record(KIOSK, 0.0), 1000.0) is None
+    watch.change(KIOSK, -1)
+    assert watch.offline_since(record(KIOSK, 0.0), 1000.0) == 0.0
 
 
-def test_tablets_are_not_watched() -> None:
+def test_tablets_and_devices_never_seen_are_not_watched() -> None:
     watch = DeviceWatch(after_s=60)
-    watch.change(TABLET, +1, 0.0)
-    watch.change(TABLET, -1, 1.0)
 
-    assert watch.overdue(1000.0) == []
-
-
-def test_an_unpaired_device_is_never_reported_offline() -> None:
-    watch = DeviceWatch(after_s=60)
-    watch.change(KIOSK, +1, 0.0)
-    watch.change(SCREEN, +1, 0.0)
-    watch.change(SCREEN, -1, 5.0)
-
-    assert watch.forget("k1") is False  # still connected: its socket is about to close
-    assert watch.forget("s1") is False  # gone already, not yet reported
-    watch.change(KIOSK, -1, 10.0)  # the revoked socket closes
-
-    assert watch.overdue(1000.0) == []
-    watch.change(KIOSK, +1, 1001.0)  # paired again under the same id: watched as before
-    watch.change(KIOSK, -1, 1002.0)
-    assert watch.overdue(2000.0) == [(KIOSK, 1002.0)]
-
-
-def test_unpairing_a_device_reported_offline_clears_its_alert() -> None:
-    watch = DeviceWatch(after_s=60)
-    watch.change(KIOSK, +1, 0.0)
-    watch.change(KIOSK, -1, 10.0)
-    assert watch.overdue(100.0) == [(KIOSK, 10.0)]
-
-    assert watch.forget("k1") is True
-    assert watch.change(KIOSK, +1, 200.0) is False  # nothing left to clear
+    assert watch.change(TABLET, +1) is False
+    assert watch.offline_since(record(TABLET, 0.0), 1000.0) is None
+    assert watch.offline_since(record(KIOSK, None), 1000.0) is None
