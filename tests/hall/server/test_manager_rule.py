@@ -16,6 +16,7 @@ from displays.permissions import MANAGER_COMMANDS
 from hall.storage import open_store
 from queueing.events import HallBroadcast
 from queueing.stream import SequencedEvent
+from tests.support.commands import SAMPLE_ARGS
 from tests.support.device import Device
 from tests.support.server import (
     ADMIN_TOKEN,
@@ -30,29 +31,7 @@ from tests.support.server import (
 
 pytestmark = pytest.mark.anyio
 
-ARGS: dict[str, dict[str, Any]] = {
-    "issue_ticket": {"service": "social"},
-    "sign_in": {"window": "1", "staff": CLERK.number, "password": CLERK.password},
-    "sign_out": {"window": "1"},
-    "open_window": {"window": "1"},
-    "close_window": {"window": "1"},
-    "pause": {"window": "1", "reason": "午休"},
-    "resume": {"window": "1"},
-    "call_next": {"window": "1"},
-    "call": {"window": "1", "ticket": "nope"},
-    "recall": {"window": "1"},
-    "start": {"window": "1"},
-    "finish": {"window": "1"},
-    "no_show": {"window": "1"},
-    "transfer": {"window": "1", "to_queue": "B"},
-    "park": {"window": "1"},
-    "unpark": {"window": "1"},
-    "broadcast": {"text": "请保管好随身物品"},
-    "cancel_ticket": {"ticket": "nope"},
-    "move_ticket": {"ticket": "nope", "to_queue": "B"},
-    "prioritise_ticket": {"ticket": "nope"},
-    "set_window_queues": {"window": "1", "queues": {"A": 1.0}},
-}
+ARGS = {name: args for name, args in SAMPLE_ARGS.items() if name in MANAGER_COMMANDS}
 """Every hall-changing command of a tablet, with arguments."""
 
 

@@ -3,41 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 import pytest
 
+from tests.support.commands import SAMPLE_ARGS
 from tests.support.device import Device
 from tests.support.server import ServerProcess, add_staff, create_hall, mint, signed_in_tablet
 
 pytestmark = pytest.mark.anyio
 
-ARGS: dict[str, dict[str, Any]] = {
-    "issue_ticket": {"service": "social"},
-    "check_in": {"booking_code": "00000000"},
-    "reactivate": {"number": "A999"},
-    "sign_in": {"window": "1", "staff": "1001", "password": "secret1"},
-    "sign_out": {"window": "1"},
-    "open_window": {"window": "1"},
-    "close_window": {"window": "1"},
-    "pause": {"window": "1", "reason": "午休"},
-    "resume": {"window": "1"},
-    "call_next": {"window": "1"},
-    "call": {"window": "1", "ticket": "nope"},
-    "recall": {"window": "1"},
-    "start": {"window": "1"},
-    "finish": {"window": "1"},
-    "no_show": {"window": "1"},
-    "transfer": {"window": "1", "to_queue": "B"},
-    "park": {"window": "1"},
-    "unpark": {"window": "1"},
-    "rate": {"ticket": "nope", "score": 5},
-    "broadcast": {"text": "请保管好随身物品"},
-    "cancel_ticket": {"ticket": "nope"},
-    "move_ticket": {"ticket": "nope", "to_queue": "B"},
-    "prioritise_ticket": {"ticket": "nope"},
-    "set_window_queues": {"window": "1", "queues": {"A": 1.0}},
-}
 CLERK = {
     "sign_in",
     "sign_out",
@@ -84,7 +58,7 @@ async def test_permission_table_row(server: ServerProcess, kind: str) -> None:
         device, _ = await signed_in_tablet(server, hall)
     else:
         device, _ = await Device.connect(server.ws_url, mint(server, hall, kind, window))
-    for name, args in ARGS.items():
+    for name, args in SAMPLE_ARGS.items():
         reply = await device.command(name, args)
         code = None if reply["ok"] else reply["error"]["code"]
         if name in ALLOWED[kind]:
@@ -93,7 +67,7 @@ async def test_permission_table_row(server: ServerProcess, kind: str) -> None:
             assert code == "forbidden", (kind, name, reply)
     if kind == "clerk":  # a clerk's window is its own: another window is forbidden
         for name in sorted(CLERK):
-            reply = await device.command(name, {**ARGS[name], "window": "2"})
+            reply = await device.command(name, {**SAMPLE_ARGS[name], "window": "2"})
             assert reply["error"]["code"] == "forbidden", (name, reply)
     await device.close()
 
