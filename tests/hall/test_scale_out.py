@@ -17,7 +17,7 @@ import shutil
 import subprocess
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ import httpx
 import pytest
 import redis
 
-from tests.support.device import Device
+from tests.support.device import Device, connected
 from tests.support.server import (
     CLERK,
     ServerProcess,
@@ -84,21 +84,6 @@ class Deployment:
 def deployment(postgres_url: str, tmp_path: Path) -> Iterator[Deployment]:
     with Deployment(postgres_url, _reachable(REDIS_URL), tmp_path) as both:
         yield both
-
-
-@pytest.fixture
-async def devices() -> AsyncIterator[list[Device]]:
-    opened: list[Device] = []
-    yield opened
-    for device in opened:
-        await device.close()
-
-
-async def connect(server: ServerProcess, token: str, opened: list[Device]) -> Device:
-    device, welcome = await Device.connect(server.ws_url, token)
-    opened.append(device)
-    assert welcome["type"] == "welcome", welcome
-    return device
 
 
 async def until(condition: Any, timeout: float = WITHIN) -> float:
@@ -176,8 +161,8 @@ async def test_a_deleted_device_is_disconnected_on_every_process_within_2_s(
     hall = await new_hall_on(deployment.first, deployment.second)
     with deployment.first.admin() as admin:
         minted = admin.post(f"/api/halls/{hall}/devices", json={"kind": "call_screen"}).json()
-    on_first = await connect(deployment.first, minted["token"], devices)
-    on_second = await connect(deployment.second, minted["token"], devices)
+    on_first = await connected(deployment.first.ws_url, minted["token"], devices)
+    on_second = await connected(deployment.second.ws_url, minted["token"], devices)
 
     with deployment.first.admin() as admin:
         assert admin.delete(f"/api/halls/{hall}/devices/{minted['device']}").status_code == 204
@@ -193,8 +178,8 @@ async def test_a_clerk_deactivated_on_one_process_is_signed_out_on_the_other(
     first, second = deployment.first, deployment.second
     hall = await new_hall_on(first, second)
     add_staff(first, hall, CLERK.number, CLERK.name, CLERK.password)
-    screen = await connect(second, mint(first, hall, "call_screen"), devices)
-    clerk = await connect(second, mint(first, hall, "clerk", "1"), devices)
+    screen = await connected(second.ws_url, mint(first, hall, "call_screen"), devices)
+    clerk = await connected(second.ws_url, mint(first, hall, "clerk", "1"), devices)
     sign_in = {"window": "1", "staff": CLERK.number, "password": CLERK.password}
     assert (await clerk.command("sign_in", sign_in))["ok"]
 
@@ -238,8 +223,8 @@ async def test_both_processes_list_the_same_alerts_and_an_acknowledgement_reache
 ) -> None:
     first, second = deployment.first, deployment.second
     hall = await new_hall_on(first, second)
-    on_first = await connect(first, mint(first, hall, "tablet"), devices)
-    on_second = await connect(second, mint(first, hall, "tablet"), devices)
+    on_first = await connected(first.ws_url, mint(first, hall, "tablet"), devices)
+    on_second = await connected(second.ws_url, mint(first, hall, "tablet"), devices)
     issue(first, mint(first, hall, "kiosk"), hall, 1)  # every window is closed
 
     seen_first = await metrics_of(on_first, lambda m: listed(m, "no_window_open"))
@@ -264,14 +249,14 @@ async def test_a_device_connected_to_the_other_process_is_not_offline(
     with Deployment(postgres_url, _reachable(REDIS_URL), tmp_path, env) as deployment:
         first, second = deployment.first, deployment.second
         hall = await new_hall_on(first, second)
-        tablet = await connect(first, mint(first, hall, "tablet"), devices)
+        tablet = await connected(first.ws_url, mint(first, hall, "tablet"), devices)
         moved, gone = mint(first, hall, "call_screen"), mint(first, hall, "kiosk")
         with first.admin() as admin:
             listing = admin.get(f"/api/halls/{hall}/devices").json()["devices"]
         ids = {device["kind"]: device["device"] for device in listing}
         for token in (moved, gone):
-            await (await connect(first, token, devices)).close()
-        await connect(second, moved, devices)  # the call screen moved to the other process
+            await (await connected(first.ws_url, token, devices)).close()
+        await connected(second.ws_url, moved, devices)  # the call screen moved to the other process
 
         body = await metrics_of(tablet, lambda m: listed(m, "device_offline"), OFFLINE_WITHIN)
 
@@ -301,7 +286,7 @@ async def test_a_malformed_bus_message_is_skipped_and_later_events_still_arrive(
 ) -> None:
     first, second = deployment.first, deployment.second
     hall = await new_hall_on(first, second)
-    screen = await connect(second, mint(first, hall, "call_screen"), devices)
+    screen = await connected(second.ws_url, mint(first, hall, "call_screen"), devices)
     kiosk = mint(first, hall, "kiosk")
     with redis.Redis.from_url(REDIS_URL) as client:
         client.publish(f"{deployment.prefix}:hall:{hall}", "not-a-number:abc")
@@ -365,7 +350,7 @@ async def test_with_the_bus_down_screens_on_the_other_process_still_get_every_co
     with Deployment(postgres_url, private_redis.url, tmp_path) as deployment:
         first, second = deployment.first, deployment.second
         hall = await new_hall_on(first, second)
-        screen = await connect(second, mint(first, hall, "call_screen"), devices)
+        screen = await connected(second.ws_url, mint(first, hall, "call_screen"), devices)
         kiosk = mint(first, hall, "kiosk")
         seq = issue(first, kiosk, hall, 1)
         await asyncio.wait_for(screen.until_seq(seq), WITHIN)  # through the bus

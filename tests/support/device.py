@@ -97,3 +97,11 @@ class Device:
         await self.connection.close()
         self._reader.cancel()
         await asyncio.gather(self._reader, return_exceptions=True)
+
+
+async def connected(url: str, token: str, opened: list[Device]) -> Device:
+    """A device that said hello and was welcomed, added to `opened` (the `devices` fixture)."""
+    device, welcome = await Device.connect(url, token)
+    opened.append(device)
+    assert welcome["type"] == "welcome", welcome
+    return device

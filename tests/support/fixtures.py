@@ -31,6 +31,7 @@ from typing import Any
 import pytest
 
 from tests.support.browser import Pages, chromium, require_chromium
+from tests.support.device import Device
 from tests.support.server import HallSetup, ServerProcess, new_hall
 
 
@@ -92,3 +93,12 @@ async def pages(browser: Any, server: ServerProcess) -> AsyncIterator[Pages]:
     opened = Pages(browser, server)
     yield opened
     await opened.close()
+
+
+@pytest.fixture
+async def devices() -> AsyncIterator[list[Device]]:
+    """Devices a test connects (`tests.support.device.connected`), closed after it."""
+    opened: list[Device] = []
+    yield opened
+    for device in opened:
+        await device.close()

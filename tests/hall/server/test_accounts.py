@@ -6,14 +6,13 @@ connections: a deleted device's sockets close with 4401, a deactivated clerk is 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.support.device import Device
+from tests.support.device import Device, connected
 from tests.support.server import CLERK, HallSetup, ServerProcess, mint, new_hall
 
 pytestmark = pytest.mark.anyio
@@ -56,22 +55,6 @@ def paired(
         return str(response.json()["token"])
 
 
-@pytest.fixture
-async def devices() -> AsyncIterator[list[Device]]:
-    """Devices a test connects; closed after it."""
-    opened: list[Device] = []
-    yield opened
-    for device in opened:
-        await device.close()
-
-
-async def connect(server: ServerProcess, token: str, opened: list[Device]) -> Device:
-    device, welcome = await Device.connect(server.ws_url, token)
-    assert welcome["type"] == "welcome", welcome
-    opened.append(device)
-    return device
-
-
 async def closed_with(device: Device, within: float = REVOKED_WITHIN) -> int | None:
     """The close code of a socket the server closes within `within` seconds."""
     await asyncio.wait_for(device.connection.wait_closed(), within)
@@ -90,7 +73,7 @@ async def test_devices_are_listed_with_when_they_were_last_seen(
     assert before["last_seen"] is None
     assert set(before) == {"device", "kind", "window", "name", "created_at", "last_seen"}
 
-    await connect(server, token, devices)
+    await connected(server.ws_url, token, devices)
 
     with server.admin() as admin:
         (after,) = admin.get(f"/api/halls/{hall}/devices").json()["devices"]
@@ -169,9 +152,9 @@ async def test_a_deleted_device_is_disconnected_with_4401_and_its_token_stops_wo
     server: ServerProcess, hall: str, devices: list[Device]
 ) -> None:
     token = paired(server, hall, "call_screen", "大厅综合屏")
-    stays = await connect(server, mint(server, hall, "call_screen"), devices)
-    first = await connect(server, token, devices)
-    second = await connect(server, token, devices)  # the same device twice: both close
+    stays = await connected(server.ws_url, mint(server, hall, "call_screen"), devices)
+    first = await connected(server.ws_url, token, devices)
+    second = await connected(server.ws_url, token, devices)  # the same device twice: both close
     device = device_id(server, hall, "大厅综合屏")
 
     with server.admin() as admin:
@@ -286,8 +269,8 @@ async def signed_out(screen: Device) -> dict[str, Any]:
 async def test_a_deactivated_or_deleted_clerk_is_signed_out_and_cannot_sign_in(
     server: ServerProcess, hall: str, devices: list[Device], how: str
 ) -> None:
-    screen = await connect(server, mint(server, hall, "call_screen"), devices)
-    clerk = await connect(server, mint(server, hall, "clerk", "1"), devices)
+    screen = await connected(server.ws_url, mint(server, hall, "call_screen"), devices)
+    clerk = await connected(server.ws_url, mint(server, hall, "clerk", "1"), devices)
     assert (await sign_in(clerk))["ok"]
     url = f"/api/halls/{hall}/staff/{CLERK.number}"
 
@@ -313,7 +296,7 @@ async def test_a_deactivated_or_deleted_clerk_is_signed_out_and_cannot_sign_in(
 async def test_a_reactivated_clerk_signs_in_again(
     server: ServerProcess, hall: str, devices: list[Device]
 ) -> None:
-    clerk = await connect(server, mint(server, hall, "clerk", "1"), devices)
+    clerk = await connected(server.ws_url, mint(server, hall, "clerk", "1"), devices)
     url = f"/api/halls/{hall}/staff/{CLERK.number}"
     with server.admin() as admin:
         admin.put(url, json={"name": CLERK.name, "role": "clerk", "active": False})
@@ -325,9 +308,9 @@ async def test_a_reactivated_clerk_signs_in_again(
 async def test_a_revoked_clerk_with_a_ticket_in_hand_leaves_it_at_the_window(
     server: ServerProcess, hall: str, devices: list[Device]
 ) -> None:
-    screen = await connect(server, mint(server, hall, "call_screen"), devices)
-    kiosk = await connect(server, mint(server, hall, "kiosk"), devices)
-    clerk = await connect(server, mint(server, hall, "clerk", "1"), devices)
+    screen = await connected(server.ws_url, mint(server, hall, "call_screen"), devices)
+    kiosk = await connected(server.ws_url, mint(server, hall, "kiosk"), devices)
+    clerk = await connected(server.ws_url, mint(server, hall, "clerk", "1"), devices)
     assert (await sign_in(clerk))["ok"]
     await kiosk.ok("issue_ticket", {"service": "social"})
     called = await clerk.ok("call_next", {"window": "1"})
