@@ -150,7 +150,7 @@ async def get_devices(request: Request) -> JSONResponse:
     require_admin(request)
     server = server_of(request)
     records = await asyncio.to_thread(server.store.devices, hall)
-    return JSONResponse({"devices": [_device(r, server.seen.last_seen(r.id)) for r in records]})
+    return JSONResponse([_device(r, server.seen.last_seen(r.id)) for r in records])
 
 
 def _device(record: DeviceRecord, seen_here: datetime | None) -> dict[str, Any]:
@@ -227,7 +227,7 @@ async def get_staff(request: Request) -> JSONResponse:
     require_hall(request, hall)
     require_admin(request)
     members = await asyncio.to_thread(server_of(request).store.staff_members, hall)
-    return JSONResponse({"staff": [_staff(member) for member in members]})
+    return JSONResponse([_staff(member) for member in members])
 
 
 async def put_staff(request: Request) -> JSONResponse:

@@ -9,14 +9,20 @@ _BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
 
 
 def _op(
-    summary: str, *, auth: bool = True, body: bool = False, ok: str = "200", **extra: Any
+    summary: str,
+    *,
+    auth: bool = True,
+    body: bool = False,
+    ok: str = "200",
+    result: str = "object",
+    **extra: Any,
 ) -> dict[str, Any]:
     op: dict[str, Any] = {
         "summary": summary,
         "responses": {
             ok: {
                 "description": "success",
-                "content": {"application/json": {"schema": {"type": "object"}}},
+                "content": {"application/json": {"schema": {"type": result}}},
             },
             "default": {
                 "description": "error",
@@ -100,7 +106,7 @@ def openapi_document() -> dict[str, Any]:
             },
             "/api/halls/{hall}/devices": {
                 "parameters": [_HALL],
-                "get": _op("List devices (admin)"),
+                "get": _op("List devices (admin)", result="array"),
                 "post": _op("Mint a device token (admin)", body=True, ok="201"),
             },
             "/api/halls/{hall}/devices/{device}": {
@@ -110,7 +116,7 @@ def openapi_document() -> dict[str, Any]:
             },
             "/api/halls/{hall}/staff": {
                 "parameters": [_HALL],
-                "get": _op("List staff accounts (admin)"),
+                "get": _op("List staff accounts (admin)", result="array"),
                 "post": _op("Create or replace a staff account (admin)", body=True, ok="201"),
             },
             "/api/halls/{hall}/staff/{number}": {

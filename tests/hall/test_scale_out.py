@@ -252,7 +252,7 @@ async def test_a_device_connected_to_the_other_process_is_not_offline(
         tablet = await connected(first.ws_url, mint(first, hall, "tablet"), devices)
         moved, gone = mint(first, hall, "call_screen"), mint(first, hall, "kiosk")
         with first.admin() as admin:
-            listing = admin.get(f"/api/halls/{hall}/devices").json()["devices"]
+            listing = admin.get(f"/api/halls/{hall}/devices").json()
         ids = {device["kind"]: device["device"] for device in listing}
         for token in (moved, gone):
             await (await connected(first.ws_url, token, devices)).close()

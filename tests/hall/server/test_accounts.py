@@ -37,7 +37,7 @@ def error_of(response: httpx.Response) -> tuple[int, str]:
 
 def device_id(server: ServerProcess, hall: str, name: str) -> str:
     with server.admin() as admin:
-        devices = admin.get(f"/api/halls/{hall}/devices").json()["devices"]
+        devices = admin.get(f"/api/halls/{hall}/devices").json()
     (found,) = [d["device"] for d in devices if d["name"] == name]
     return str(found)
 
@@ -69,14 +69,14 @@ async def test_devices_are_listed_with_when_they_were_last_seen(
 ) -> None:
     token = paired(server, hall, "call_screen", "大厅综合屏")
     with server.admin() as admin:
-        (before,) = admin.get(f"/api/halls/{hall}/devices").json()["devices"]
+        (before,) = admin.get(f"/api/halls/{hall}/devices").json()
     assert before["last_seen"] is None
     assert set(before) == {"device", "kind", "window", "name", "created_at", "last_seen"}
 
     await connected(server.ws_url, token, devices)
 
     with server.admin() as admin:
-        (after,) = admin.get(f"/api/halls/{hall}/devices").json()["devices"]
+        (after,) = admin.get(f"/api/halls/{hall}/devices").json()
     seen = datetime.fromisoformat(after["last_seen"])
     assert seen >= datetime.fromisoformat(after["created_at"])
     assert after["last_seen"].endswith("Z") and after["created_at"].endswith("Z")
@@ -89,7 +89,7 @@ def test_a_device_is_renamed_and_keeps_its_token(server: ServerProcess, hall: st
         renamed = admin.patch(f"/api/halls/{hall}/devices/{device}", json={"name": " 西门取号机 "})
         assert renamed.status_code == 200
         assert renamed.json()["name"] == "西门取号机" and renamed.json()["device"] == device
-        listed = admin.get(f"/api/halls/{hall}/devices").json()["devices"]
+        listed = admin.get(f"/api/halls/{hall}/devices").json()
     assert [d["name"] for d in listed] == ["西门取号机"]
     with http(server, token) as kiosk:
         assert kiosk.get(f"/api/halls/{hall}/snapshot").status_code == 200
@@ -145,7 +145,7 @@ def test_a_device_of_another_hall_is_unknown_here(server: ServerProcess, hall: s
             404,
             "unknown_device",
         )
-        assert admin.get(f"/api/halls/{other}/devices").json()["devices"] != []
+        assert admin.get(f"/api/halls/{other}/devices").json() != []
 
 
 async def test_a_deleted_device_is_disconnected_with_4401_and_its_token_stops_working(
@@ -193,7 +193,7 @@ def test_staff_accounts_are_created_listed_updated_and_deleted(
         assert created.json() == {"number": "2002", "name": "李娜", "role": "clerk", "active": True}
         updated = admin.put(url, json={"name": "李娜娜", "role": "manager"})  # keeps the password
         assert updated.status_code == 200 and updated.json()["role"] == "manager"
-        listed = admin.get(f"/api/halls/{hall}/staff").json()["staff"]
+        listed = admin.get(f"/api/halls/{hall}/staff").json()
         assert listed == [
             {"number": "1001", "name": CLERK.name, "role": "clerk", "active": True},
             {"number": "2002", "name": "李娜娜", "role": "manager", "active": True},
@@ -202,9 +202,7 @@ def test_staff_accounts_are_created_listed_updated_and_deleted(
         deleted = admin.delete(url)
         assert deleted.status_code == 204 and deleted.content == b""
         assert error_of(admin.delete(url)) == (404, "unknown_staff")
-        assert [s["number"] for s in admin.get(f"/api/halls/{hall}/staff").json()["staff"]] == [
-            "1001"
-        ]
+        assert [s["number"] for s in admin.get(f"/api/halls/{hall}/staff").json()] == ["1001"]
 
 
 @pytest.mark.parametrize(
@@ -231,9 +229,7 @@ def test_a_staff_account_needs_valid_fields(
             400,
             "bad_request",
         )
-        assert [s["number"] for s in admin.get(f"/api/halls/{hall}/staff").json()["staff"]] == [
-            "1001"
-        ]
+        assert [s["number"] for s in admin.get(f"/api/halls/{hall}/staff").json()] == ["1001"]
 
 
 def test_staff_endpoints_need_the_admin_token(server: ServerProcess, hall: str) -> None:

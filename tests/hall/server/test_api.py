@@ -94,7 +94,7 @@ def test_devices_are_minted_and_listed_without_tokens(server: ServerProcess, hal
             json={"kind": "clerk", "window": "2", "name": "2号窗口呼叫器"},
         )
         assert minted.status_code == 201
-        listed = http.get(f"/api/halls/{hall}/devices").json()["devices"]
+        listed = http.get(f"/api/halls/{hall}/devices").json()
     assert [(d["kind"], d["window"], d["name"]) for d in listed] == [
         ("clerk", "2", "2号窗口呼叫器")
     ]
