@@ -21,6 +21,7 @@ from queueing import commands as cmd
 from queueing.config import HallConfig, parse_config
 from queueing.stream import SequencedEvent
 from tests.support.server import small_hall
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.anyio
 
@@ -30,15 +31,6 @@ WITHIN = 2.0
 
 class EngineMaker(Protocol):
     def __call__(self, bus: Bus, *, listening: bool = True) -> Awaitable[Engine]: ...
-
-
-async def eventually(condition: Callable[[], bool], timeout: float = WITHIN) -> None:
-    """Wait until `condition()` holds; fail after `timeout` seconds."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        assert loop.time() < deadline, f"not within {timeout} s"
-        await asyncio.sleep(0.02)
 
 
 def hall_config() -> HallConfig:
@@ -112,7 +104,7 @@ async def test_a_hall_created_by_one_process_runs_on_the_others_at_once(
     created, _ = await first.configure(config)
 
     assert created
-    await eventually(lambda: config.id in second.halls())
+    await eventually(lambda: config.id in second.halls(), timeout=WITHIN)
     subscription = second.subscribe(config.id)
     before = first.view(config.id).seq
     seq = await issue(first, config.id, 3)
@@ -125,7 +117,7 @@ async def test_a_malformed_bus_message_is_skipped_and_counted_and_later_events_a
     first, second = await make_engine(bus), await make_engine(bus)
     config = hall_config()
     await first.configure(config)
-    await eventually(lambda: config.id in second.halls())
+    await eventually(lambda: config.id in second.halls(), timeout=WITHIN)
     subscription = second.subscribe(config.id)
 
     await bus.publish(hall_channel(config.id), "not-a-number:abc")
@@ -138,7 +130,7 @@ async def test_a_malformed_bus_message_is_skipped_and_counted_and_later_events_a
     # a notice still works after the bad ones: a new hall is found
     other = hall_config()
     await first.configure(other)
-    await eventually(lambda: other.id in second.halls())
+    await eventually(lambda: other.id in second.halls(), timeout=WITHIN)
 
 
 async def test_a_process_that_hears_nothing_from_the_bus_polls_the_database(
@@ -176,11 +168,11 @@ async def test_device_and_staff_notices_go_to_the_other_processes_only(
     await sender.notify("device", "h1", "d1")
     await sender.notify("staff", "h1", "1001")
 
-    await eventually(lambda: len(heard["other"]) == 2)
+    await eventually(lambda: len(heard["other"]) == 2, timeout=WITHIN)
     assert [(n.topic, n.hall, n.subject) for n in heard["other"]] == [
         ("device", "h1", "d1"),
         ("staff", "h1", "1001"),
     ]
     await other.notify("device", "h1", "d2")  # the sender hears the other's, so it got here
-    await eventually(lambda: len(heard["sender"]) == 1)
+    await eventually(lambda: len(heard["sender"]) == 1, timeout=WITHIN)
     assert heard["sender"][0].subject == "d2"

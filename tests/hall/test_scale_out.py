@@ -35,6 +35,7 @@ from tests.support.server import (
     mint,
     small_hall,
 )
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.anyio
 
@@ -86,19 +87,6 @@ def deployment(postgres_url: str, tmp_path: Path) -> Iterator[Deployment]:
         yield both
 
 
-async def until(condition: Any, timeout: float = WITHIN) -> float:
-    """Wait until `condition()` (sync or async) is true; the seconds it took."""
-    started = time.monotonic()
-    while True:
-        result = condition()
-        if asyncio.iscoroutine(result):
-            result = await result
-        if result:
-            return time.monotonic() - started
-        assert time.monotonic() - started < timeout, f"not within {timeout} s"
-        await asyncio.sleep(0.05)
-
-
 def knows(server: ServerProcess, hall: str) -> bool:
     with server.admin() as admin:
         return admin.get(f"/api/halls/{hall}").status_code == 200
@@ -108,7 +96,7 @@ async def new_hall_on(server: ServerProcess, other: ServerProcess) -> str:
     """A hall created on `server`, once `other` runs it too."""
     hall = f"s{uuid.uuid4().hex[:8]}"
     create_hall(server, hall)
-    await until(lambda: knows(other, hall))
+    await eventually(lambda: knows(other, hall), timeout=WITHIN)
     return hall
 
 
@@ -140,7 +128,7 @@ async def test_a_hall_created_on_one_process_serves_devices_on_the_other_within_
         devices.append(device)
         return bool(welcome["type"] == "welcome")
 
-    await until(welcomed_on_the_second)
+    await eventually(welcomed_on_the_second, timeout=WITHIN)
     assert time.monotonic() - created < WITHIN
 
     document = small_hall(hall, windows=4)  # a new configuration travels as well
@@ -152,7 +140,7 @@ async def test_a_hall_created_on_one_process_serves_devices_on_the_other_within_
         with deployment.second.admin() as admin:
             return bool(admin.get(f"/api/halls/{hall}").json()["name"] == "新名字政务服务中心")
 
-    await until(renamed_on_the_second)
+    await eventually(renamed_on_the_second, timeout=WITHIN)
 
 
 async def test_a_deleted_device_is_disconnected_on_every_process_within_2_s(
@@ -297,8 +285,9 @@ async def test_a_malformed_bus_message_is_skipped_and_later_events_still_arrive(
     await asyncio.wait_for(screen.until_seq(seq), WITHIN)
     assert screen.events[-1]["seq"] == seq
     assert [e["event"] for e in screen.events].count("ticket.issued") == 5
-    await until(
-        lambda: malformed_count(second, "hall") == 1 and malformed_count(second, "halls") == 1
+    await eventually(
+        lambda: malformed_count(second, "hall") == 1 and malformed_count(second, "halls") == 1,
+        timeout=WITHIN,
     )
     assert "skipped a malformed message" in second.log()
 

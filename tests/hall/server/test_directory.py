@@ -66,17 +66,19 @@ class Recorder:
         self.running = 0
         self.most = 0
         self.lock = threading.Lock()
+        self._loop = asyncio.get_running_loop()
+        self._started = asyncio.Event()
 
     async def hashing(self) -> None:
-        """Return once checks have started (polled: they run in other threads)."""
-        while not self.threads:
-            await asyncio.sleep(0.005)
+        """Return once a check has started (in another thread, which says so on the loop)."""
+        await self._started.wait()
 
     def __call__(self, password: str, stored: str) -> bool:
         with self.lock:
             self.threads.append(threading.current_thread().name)
             self.running += 1
             self.most = max(self.most, self.running)
+        self._loop.call_soon_threadsafe(self._started.set)
         try:
             result: bool = self.check(password, stored)
             return result

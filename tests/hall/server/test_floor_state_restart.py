@@ -9,9 +9,7 @@ the hall's midnight (where the chart would rightly restart with the day).
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import time
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -23,6 +21,7 @@ from hall.server import Settings, create_app
 from tests.support.device import Device
 from tests.support.inprocess import serving
 from tests.support.server import ADMIN_TOKEN, small_hall
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.anyio
 
@@ -51,17 +50,6 @@ async def running(url: str, clock: Callable[[], datetime]) -> AsyncIterator[str]
         yield address
 
 
-async def until(check: Callable[[], Any], timeout: float = 10.0) -> Any:
-    """The first truthy `await check()`, polled until `timeout`."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = await check()
-        if result:
-            return result
-        assert time.monotonic() < deadline, f"not within {timeout} s"
-        await asyncio.sleep(0.1)
-
-
 async def test_a_restart_keeps_the_days_chart_and_the_acknowledged_alerts(
     sqlite_url: str,
 ) -> None:
@@ -79,7 +67,7 @@ async def test_a_restart_keeps_the_days_chart_and_the_acknowledged_alerts(
             figures = (await http.get(f"/api/halls/{HALL}/metrics")).json()
             return [a for a in figures["alerts"] if a["kind"] == "no_window_open"]
 
-        (alert,) = await until(the_alert)  # every window is closed
+        (alert,) = await eventually(the_alert)  # every window is closed
         tablet, _ = await Device.connect(f"ws://{address}/ws", tablet_token)
         assert await tablet.ok("ack_alert", {"alert": alert["id"]}) == {"alert": alert["id"]}
         await tablet.close()
@@ -88,7 +76,7 @@ async def test_a_restart_keeps_the_days_chart_and_the_acknowledged_alerts(
             history = (await http.get(f"/api/halls/{HALL}/metrics/history")).json()
             return list(history["series"].get("hall", []))
 
-        before = await until(the_chart)
+        before = await eventually(the_chart)
         assert [point[1] for point in before] == [1]
 
     clock.ahead = clock.start + timedelta(minutes=2)
