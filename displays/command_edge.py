@@ -34,7 +34,13 @@ from displays.errors import (
     UnknownAlert,
     UnknownHall,
 )
-from displays.interface import DeviceIdentity, Directory, HallService, StaffIdentity
+from displays.interface import (
+    LOOKUP_TIMEOUT,
+    DeviceIdentity,
+    Directory,
+    HallService,
+    StaffIdentity,
+)
 from displays.lockout import SignInGuard
 from displays.permissions import authorize, needs_manager
 from displays.protocol import (
@@ -54,9 +60,6 @@ log = logging.getLogger("hall.commands")
 security_log = logging.getLogger("hall.security")
 
 MANAGER = "manager"
-LOOKUP_TIMEOUT = 4.0
-"""Seconds a command may take before it reaches the hall (a staff password checked against the
-database) before the answer is `unavailable`."""
 WRONG_PASSWORD = "staff number or password is wrong"
 SIGN_IN_COMMANDS = frozenset({"sign_in", "manager_sign_in"})
 """The commands that check a staff password (the gateway caps those of a connection in flight)."""

@@ -27,7 +27,7 @@ from displays.command_edge import (
     SignInWatch,
 )
 from displays.errors import HelloRequired, ProtocolError, Unauthorized, Unavailable
-from displays.interface import DeviceIdentity, Directory, HallService
+from displays.interface import LOOKUP_TIMEOUT, DeviceIdentity, Directory, HallService
 from displays.kinds import TRACKER
 from displays.permissions import receives
 from displays.protocol import (
@@ -57,8 +57,6 @@ CLOSE_RESUME = 4409
 CLOSE_TRY_AGAIN = 1013
 """A hello the server could not check (its database cannot be reached): try again later."""
 CLOSE_INTERNAL = 1011
-AUTH_TIMEOUT = 4.0
-"""Seconds a hello's credentials may take to check before the answer is `unavailable`."""
 RENDER_CACHE = 10_000
 MAX_IN_FLIGHT = 64  # commands of one connection awaiting their commit
 MAX_SIGN_INS_IN_FLIGHT = 2
@@ -177,9 +175,9 @@ class Gateway:
 
     async def _authenticate(self, hello: Hello) -> DeviceIdentity | None:
         """The device (or tracker) the hello names; `Unavailable` when the directory cannot
-        say within `AUTH_TIMEOUT` seconds (its database cannot be reached)."""
+        say within `LOOKUP_TIMEOUT` seconds (its database cannot be reached)."""
         try:
-            return await asyncio.wait_for(self._identify(hello), AUTH_TIMEOUT)
+            return await asyncio.wait_for(self._identify(hello), LOOKUP_TIMEOUT)
         except Exception as error:
             log.warning("hello could not be checked: %s", type(error).__name__)
             raise Unavailable("the server cannot check credentials now; try again") from None

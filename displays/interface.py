@@ -92,6 +92,11 @@ class StaffIdentity:
     photo: str = ""
 
 
+LOOKUP_TIMEOUT = 4.0
+"""Seconds a `Directory` lookup (a device token, a hello's credentials, a staff password) may
+take before the caller answers `unavailable`: its database cannot be reached."""
+
+
 class Directory(Protocol):
     """Identities the server keeps: device tokens, tracker tokens, staff passwords."""
 

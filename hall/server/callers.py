@@ -13,7 +13,7 @@ from starlette.responses import JSONResponse
 
 from displays.command_edge import CommandEdge
 from displays.errors import BadRequest, Forbidden, Unauthorized, Unavailable, UnknownHall
-from displays.interface import DeviceIdentity
+from displays.interface import LOOKUP_TIMEOUT, DeviceIdentity
 from displays.kinds import ADMIN
 from displays.protocol import parse_json, unsafe_text_fields
 from hall.auth import same_secret
@@ -26,9 +26,6 @@ from hall.server.revocation import Revocation
 from hall.storage.base import Store
 from queueing.errors import status_for
 from queueing.stream import Reply
-
-LOOKUP_TIMEOUT = 4.0
-"""Seconds a caller's token may take to check before the answer is `unavailable` (503)."""
 
 
 @dataclass
