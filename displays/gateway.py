@@ -1,9 +1,9 @@
 """The websocket gateway `/ws`: PROTOCOL v1 sessions for every device kind.
 
-One `Session` per socket: hello/welcome (snapshot or replay), then three concerns running side by
-side — reading client messages (commands, pings), pumping the hall's events to the device, and
-writing with a bounded send queue. A device that cannot keep up is disconnected (it resumes)
-and never slows the hall. Bad input gets an error and the connection stays open.
+One `Session` per socket: hello/welcome (snapshot or replay), then the client's messages read
+(commands, pings) while the hall's events are written to the socket as they are committed. A
+device that cannot keep up is disconnected (it resumes) and never slows the hall. Bad input gets
+an error and the connection stays open. One task pings every socket that has been quiet.
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections import OrderedDict
-from collections.abc import Callable
+import time
+from collections import OrderedDict, deque
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,7 +28,14 @@ from displays.command_edge import (
     SignInWatch,
 )
 from displays.errors import HelloRequired, ProtocolError, Unauthorized, Unavailable
-from displays.interface import LOOKUP_TIMEOUT, DeviceIdentity, Directory, HallService
+from displays.immediate import write_now
+from displays.interface import (
+    LOOKUP_TIMEOUT,
+    DeviceIdentity,
+    Directory,
+    HallService,
+    Listening,
+)
 from displays.kinds import TRACKER
 from displays.permissions import receives
 from displays.protocol import (
@@ -53,7 +61,6 @@ from queueing.stream import SequencedEvent
 log = logging.getLogger("hall.gateway")
 
 CLOSE_SLOW = 4408
-CLOSE_RESUME = 4409
 CLOSE_TRY_AGAIN = 1013
 """A hello the server could not check (its database cannot be reached): try again later."""
 CLOSE_INTERNAL = 1011
@@ -75,6 +82,7 @@ class Gateway:
         send_queue: int = 1_000,
         on_connect: Callable[[DeviceIdentity, int], None] | None = None,
         on_drop: Callable[[], None] | None = None,
+        on_reply: Callable[[str, float], None] | None = None,
         progress_interval: float = 2.0,
         alerts: AlertDesk | None = None,
         sign_ins: SignInWatch | None = None,
@@ -89,7 +97,10 @@ class Gateway:
         self.send_queue = send_queue
         self.on_connect = on_connect
         self.on_drop = on_drop
+        self.on_reply = on_reply
+        """Told of each reply written: the hall, and seconds since its command arrived."""
         self.sessions: set[Session] = set()
+        self._keepalive: asyncio.Task[None] | None = None
         self._rendered: OrderedDict[tuple[str, int], str] = OrderedDict()
 
     def push(self, hall: str, kind: str, message: dict[str, Any]) -> None:
@@ -99,11 +110,18 @@ class Gateway:
             if session.hall == hall and session.identity.kind == kind:
                 session.send_text(text)
 
-    def revoke(self, hall: str, device: str) -> int:
+    def revoke(self, hall: str, device: str, keep: str | None = None) -> int:
         """Disconnect every socket of a revoked device: an `unauthorized` error, then close code
-        4401; nothing else is sent to them. How many sockets there were."""
+        4401; nothing else is sent to them. Sockets admitted with the credential `keep` (a
+        re-paired device's new token) stay. How many sockets there were."""
         text = json.dumps(error_message(Unauthorized("the device was revoked")))
-        revoked = [s for s in self.sessions if s.hall == hall and s.identity.id == device]
+        revoked = [
+            s
+            for s in self.sessions
+            if s.hall == hall
+            and s.identity.id == device
+            and (keep is None or s.identity.credential != keep)
+        ]
         for session in revoked:
             if session.close_code is None:
                 session.close_code = CLOSE_UNAUTHENTICATED
@@ -141,6 +159,8 @@ class Gateway:
             return
         session = Session(self, websocket, identity)
         self.sessions.add(session)
+        if self._keepalive is None or self._keepalive.done():
+            self._keepalive = asyncio.create_task(self._ping_quiet_sockets())
         if self.on_connect:
             self.on_connect(identity, +1)
         try:
@@ -153,6 +173,18 @@ class Gateway:
             self.sessions.discard(session)
             if self.on_connect:
                 self.on_connect(identity, -1)
+
+    async def _ping_quiet_sockets(self) -> None:
+        """Ping each socket nothing was written to for `ping_interval` seconds (one task for
+        every connection, not a timer per frame); ends with the last connection."""
+        while self.sessions:
+            await asyncio.sleep(self.ping_interval / 4)
+            quiet_since = time.monotonic() - self.ping_interval
+            ping: str | None = None
+            for session in list(self.sessions):
+                if session.last_write <= quiet_since:
+                    ping = ping or json.dumps(ping_message(_now()))
+                    session.send_text(ping)
 
     async def _hello(self, websocket: WebSocket) -> Hello | None:
         """The first frame must be a valid hello; a hello without valid credentials is
@@ -191,14 +223,26 @@ class Gateway:
 
 
 class Session:
+    """One device's connection. Frames are written straight to the socket as they are made
+    (an event as its commit is delivered, a reply as it is decided): no queue and no task sit
+    between a commit and the socket while the device keeps up. When the socket cannot take a
+    frame at once (the device reads slowly), frames wait in a backlog of `send_queue`; a full
+    backlog disconnects the device (4408) and it resumes."""
+
     def __init__(self, gateway: Gateway, websocket: WebSocket, identity: DeviceIdentity) -> None:
         self.gateway = gateway
         self.websocket = websocket
         self.identity = identity
-        self.outbox: asyncio.Queue[str | None] = asyncio.Queue(gateway.send_queue)
         self.last_seq = 0
         self.close_code: int | None = None
-        self._pump: asyncio.Task[None] | None = None
+        self.last_write = time.monotonic()
+        self._listening: Listening | None = None
+        self._held: list[SequencedEvent] | None = None
+        """Events delivered while the welcome is being made: sent right after it."""
+        self._backlog: deque[str] | None = None
+        """Frames waiting for a write the socket could not take at once (None: none waits)."""
+        self._flusher: asyncio.Task[None] | None = None
+        self._broken = False
         self._progress: asyncio.Task[None] | None = None
         self._commands: set[asyncio.Task[None]] = set()
         self._in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
@@ -213,7 +257,6 @@ class Session:
         return self.identity.hall
 
     async def run(self, resume: int | None) -> None:
-        writer = asyncio.create_task(self._write())
         if self.identity.kind == TRACKER:
             self._progress = asyncio.create_task(self._follow_progress())
         try:
@@ -222,7 +265,9 @@ class Session:
         except WebSocketDisconnect:
             pass
         finally:
-            tasks = [t for t in (writer, self._pump, self._progress) if t is not None]
+            if self._listening is not None:
+                self._listening.close()
+            tasks = [t for t in (self._flusher, self._progress) if t is not None]
             tasks += self._commands
             for task in tasks:
                 task.cancel()
@@ -234,13 +279,13 @@ class Session:
     # --- session start and resync ---------------------------------------------------------
 
     async def _welcome(self, resume: int | None) -> None:
-        if self._pump is not None:
-            self._pump.cancel()
-            await asyncio.gather(self._pump, return_exceptions=True)
+        if self._listening is not None:
+            self._listening.close()
         service = self.gateway.service
         identity = self.identity
         audience = (identity.kind, identity.window, identity.ticket)
-        subscription = service.subscribe(self.hall, self._receives, group=audience)
+        self._held = []
+        self._listening = service.listen(self.hall, self._deliver, self._receives, audience)
         view = service.view(self.hall)
         device = {
             "id": identity.id,
@@ -248,7 +293,10 @@ class Session:
             "hall": self.hall,
             "window": identity.window,
         }
-        replay = await service.events_after(self.hall, resume) if resume is not None else None
+        try:
+            replay = await service.events_after(self.hall, resume) if resume is not None else None
+        finally:
+            held, self._held = self._held, None
         if replay is not None and len(replay) > self.gateway.send_queue // 2:
             replay = None  # more than the send queue holds: a fresh snapshot says it all at once
         if replay is not None and resume is not None:
@@ -260,22 +308,17 @@ class Session:
             body = snapshot(identity.kind, view, window=identity.window, ticket=identity.ticket)
             self._send(welcome_message(device, view.seq, body))
             self.last_seq = view.seq
-        self._pump = asyncio.create_task(self._pump_events(subscription))
-
-    async def _pump_events(self, subscription: Any) -> None:
-        try:
-            async for event in subscription:
-                self._deliver(event)
-        finally:
-            subscription.close()
-        # The subscription ended: this device fell behind. It must resume.
-        self._drop(CLOSE_RESUME)
+        for event in held:
+            self._deliver(event)
 
     def _receives(self, event: SequencedEvent) -> bool:
         identity = self.identity
         return receives(identity.kind, identity.window, identity.ticket, event)
 
     def _deliver(self, event: SequencedEvent) -> None:
+        if self._held is not None:
+            self._held.append(event)
+            return
         if event.seq <= self.last_seq:
             return
         self.last_seq = event.seq
@@ -306,12 +349,34 @@ class Session:
         self.send_text(json.dumps(message, ensure_ascii=False))
 
     def send_text(self, text: str) -> None:
-        if self.close_code is not None:
+        if self.close_code is not None or self._broken:
             return
+        if self._backlog is not None:
+            if len(self._backlog) >= self.gateway.send_queue:
+                self._drop(CLOSE_SLOW)
+            else:
+                self._backlog.append(text)
+            return
+        self.last_write = time.monotonic()
         try:
-            self.outbox.put_nowait(text)
-        except asyncio.QueueFull:
-            self._drop(CLOSE_SLOW)
+            waiting = write_now(self.websocket.send_text(text))
+        except Exception:  # the socket is gone: the reader sees the disconnect
+            self._broken = True
+            return
+        if waiting is not None:
+            self._backlog = deque()
+            self._flusher = asyncio.create_task(self._flush(waiting))
+
+    async def _flush(self, waiting: Awaitable[None]) -> None:
+        """Finish the write the socket could not take at once, then the backlog, in order."""
+        try:
+            await waiting
+            while self._backlog:
+                await self.websocket.send_text(self._backlog.popleft())
+        except Exception:
+            self._broken = True
+        finally:
+            self._backlog = None
 
     def _drop(self, code: int) -> None:
         """Disconnect a device that cannot keep up; it will resume from its last seq."""
@@ -324,16 +389,6 @@ class Session:
                 self.gateway.on_drop()
             with contextlib.suppress(Exception):
                 asyncio.get_running_loop().create_task(self.websocket.close(code))
-
-    async def _write(self) -> None:
-        while True:
-            try:
-                text = await asyncio.wait_for(self.outbox.get(), self.gateway.ping_interval)
-            except TimeoutError:
-                text = json.dumps(ping_message(_now()))
-            if text is None:
-                return
-            await self.websocket.send_text(text)
 
     # --- reading --------------------------------------------------------------------------
 
@@ -365,16 +420,17 @@ class Session:
         elif isinstance(message, CommandMessage):
             # Commands are queued in arrival order and answered as they commit, so a busy
             # kiosk's next command never waits for the previous reply.
+            received = time.perf_counter()
             await self._in_flight.acquire()
             if message.name in SIGN_IN_COMMANDS:
                 await self._sign_ins.acquire()
-            task = asyncio.create_task(self._answer(message))
+            task = asyncio.create_task(self._answer(message, received))
             self._commands.add(task)
             task.add_done_callback(self._commands.discard)
         elif not isinstance(message, Pong):
             self._send(error_message(bad_request("type: unexpected message")))
 
-    async def _answer(self, message: CommandMessage) -> None:
+    async def _answer(self, message: CommandMessage, received: float) -> None:
         try:
             edge = self.gateway.commands
             reply = await edge.run(
@@ -386,6 +442,8 @@ class Session:
                 origin=self.origin,
             )
             self._send(reply_message(message.id, reply))
+            if self.gateway.on_reply is not None:
+                self.gateway.on_reply(self.hall, time.perf_counter() - received)
         finally:
             self._in_flight.release()
             if message.name in SIGN_IN_COMMANDS:

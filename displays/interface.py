@@ -6,7 +6,7 @@ The engine in `hall/engine.py` implements `HallService`; the gateway and pages u
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Hashable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from queueing.commands import Command
@@ -30,6 +30,12 @@ class Subscription(Protocol):
     subscriber fell too far behind: it must resume from the last seq it saw."""
 
     def __aiter__(self) -> AsyncIterator[SequencedEvent]: ...
+
+    def close(self) -> None: ...
+
+
+class Listening(Protocol):
+    """Events handed to a listener as they are committed; `close` stops them."""
 
     def close(self) -> None: ...
 
@@ -71,6 +77,16 @@ class HallService(Protocol):
         """Live events committed from now on; only those `accept` takes, when given.
         Subscribers naming the same `group` share their `accept`: it runs once per event."""
 
+    def listen(
+        self,
+        hall: str,
+        deliver: Callable[[SequencedEvent], None],
+        accept: Callable[[SequencedEvent], bool] | None = None,
+        group: Hashable = None,
+    ) -> Listening:
+        """As `subscribe`, but `deliver` is called with each event as it is committed, on the
+        event loop, with nothing queued in between: it must not block, and bounds itself."""
+
 
 @dataclass(frozen=True, slots=True)
 class DeviceIdentity:
@@ -82,6 +98,9 @@ class DeviceIdentity:
     window: str | None = None
     name: str = ""
     ticket: str | None = None
+    credential: str = field(default="", compare=False, repr=False)
+    """What the directory admitted the device with (the server: its token's hash), so that a
+    re-paired device's sockets opened with its old token can be told from new ones."""
 
 
 @dataclass(frozen=True, slots=True)

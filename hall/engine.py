@@ -98,6 +98,10 @@ class Monitor(Protocol):
 
     def command(self, hall: str, name: str, outcome: str, seconds: float) -> None: ...
 
+    def delivered(self, hall: str, seconds: float) -> None:
+        """An event committed here was handed to every local listener `seconds` after its
+        commit (a device session writes it to its socket as it is handed over)."""
+
     def hall_loaded(self, hall: str) -> None: ...
 
     def malformed_notice(self, channel: str) -> None: ...
@@ -108,6 +112,9 @@ class _NoMonitor:
         pass
 
     def command(self, hall: str, name: str, outcome: str, seconds: float) -> None:
+        pass
+
+    def delivered(self, hall: str, seconds: float) -> None:
         pass
 
     def hall_loaded(self, hall: str) -> None:
@@ -163,13 +170,36 @@ class _Subscription:
             self._queue.put_nowait(None)
 
 
+class _Listener:
+    """A subscriber handed each event as it is committed, on the loop, with no queue between
+    (a device session writes it straight to its socket and bounds itself). A listener that
+    raises is logged and removed: the commit and the other listeners go on."""
+
+    def __init__(
+        self, runner: HallRunner, audience: _Audience, deliver: Callable[[SequencedEvent], None]
+    ) -> None:
+        self._runner = runner
+        self._audience = audience
+        self._deliver = deliver
+
+    def push(self, event: SequencedEvent) -> None:
+        try:
+            self._deliver(event)
+        except Exception:
+            log.exception("hall=%s a listener failed at seq %d: removed", event.hall, event.seq)
+            self.close()
+
+    def close(self) -> None:
+        self._runner.unsubscribe(self, self._audience)
+
+
 class _Audience:
     """Subscribers that receive the same events: `accept` runs once per event for all."""
 
     def __init__(self, key: Hashable, accept: Accept | None) -> None:
         self.key = key
         self.accept = accept
-        self.members: set[_Subscription] = set()
+        self.members: set[_Subscription | _Listener] = set()
 
 
 @dataclass
@@ -332,7 +362,8 @@ class HallRunner:
     async def _write(self, batch: list[_Pending]) -> _Outcome:
         """Decide and commit in a worker thread; after a conflict, catch up and decide again."""
         while True:
-            outcome = await _in_time(asyncio.to_thread(self._write_batch, batch))
+            loop = asyncio.get_running_loop()
+            outcome = await _in_time(loop.run_in_executor(None, self._write_batch, batch))
             if outcome is not None:
                 return outcome
             await _in_time(self._catch_up())
@@ -349,21 +380,22 @@ class HallRunner:
             self.snapshot_seq = self.seq
 
     def _write_batch(self, batch: list[_Pending]) -> _Outcome | None:
-        """In a worker thread: look up earlier replies, decide, commit. None on a conflict.
-        The state read here is immutable and changes only on the loop, under `_lock`."""
+        """In a worker thread, in one transaction: look up earlier replies, decide, commit.
+        None on a conflict. The state read here is immutable and changes only on the loop,
+        under `_lock`."""
         since = self.engine.clock() - REPLY_TTL
-        outcome = self._decide_batch(batch, self._known_replies(batch, since))
+        keys = [(item.scope, item.key) for item in batch if item.scope]
+        decided: list[_Outcome] = []
+
+        def decide(known: dict[tuple[str, str], Reply]) -> Batch:
+            decided.append(self._decide_batch(batch, known))
+            return decided[-1].batch
+
         try:
-            self.engine.store.append(outcome.batch)
+            self.engine.store.decide_and_append(keys, since, decide)
         except ConcurrencyConflict:
             return None
-        return outcome
-
-    def _known_replies(
-        self, batch: list[_Pending], since: datetime
-    ) -> dict[tuple[str, str], Reply]:
-        keys = [(item.scope, item.key) for item in batch if item.scope]
-        return self.engine.store.find_replies(keys, since)
+        return replace(decided[-1], committed_at=time.perf_counter())
 
     def _decide_batch(self, batch: list[_Pending], known: dict[tuple[str, str], Reply]) -> _Outcome:
         now = max(self.engine.clock(), self.last_at)
@@ -415,8 +447,10 @@ class HallRunner:
 
     def _commit(self, outcome: _Outcome) -> None:
         self.state, self.seq, self.last_at = outcome.state, outcome.seq, outcome.now
+        monitor = self.engine.monitor
         for event in outcome.events:
             self._publish(event, local=True)
+            monitor.delivered(self.hall, time.perf_counter() - outcome.committed_at)
 
     def _publish(self, event: SequencedEvent, *, local: bool) -> None:
         self.recent.append(event)
@@ -432,13 +466,19 @@ class HallRunner:
             await self._catch_up()
 
     async def _catch_up(self) -> None:
+        """Apply the events after our seq, then hand them to the listeners: like a batch
+        committed here, they see the state after all of them, never one between two events
+        of one command (a finished ticket is gone while its window still points at it)."""
         newer = await asyncio.to_thread(self.engine.store.read_events, self.hall, self.seq)
+        caught: list[SequencedEvent] = []
         for stored in newer:
             if stored.seq != self.seq + 1:
                 break
             self.state = apply(self.state, stored.event)
             self.seq = stored.seq
             self.last_at = max(self.last_at, stored.at)
+            caught.append(stored)
+        for stored in caught:
             self._publish(stored, local=False)
 
     def _log(self, item: _Pending, reply: Reply) -> None:
@@ -449,15 +489,31 @@ class HallRunner:
 
     def subscribe(self, accept: Accept | None = None, group: Hashable = None) -> _Subscription:
         """Subscribers naming the same `group` share one `accept` (called once per event)."""
-        key = group if group is not None else object()
-        audience = self.audiences.get(key)
-        if audience is None:
-            audience = self.audiences[key] = _Audience(key, accept)
+        audience = self._audience(accept, group)
         subscription = _Subscription(self, audience)
         audience.members.add(subscription)
         return subscription
 
-    def unsubscribe(self, subscription: _Subscription, audience: _Audience) -> None:
+    def listen(
+        self,
+        deliver: Callable[[SequencedEvent], None],
+        accept: Accept | None = None,
+        group: Hashable = None,
+    ) -> _Listener:
+        """`deliver` is called with each accepted event as it is committed (see `_Listener`)."""
+        audience = self._audience(accept, group)
+        listener = _Listener(self, audience, deliver)
+        audience.members.add(listener)
+        return listener
+
+    def _audience(self, accept: Accept | None, group: Hashable) -> _Audience:
+        key = group if group is not None else object()
+        audience = self.audiences.get(key)
+        if audience is None:
+            audience = self.audiences[key] = _Audience(key, accept)
+        return audience
+
+    def unsubscribe(self, subscription: _Subscription | _Listener, audience: _Audience) -> None:
         audience.members.discard(subscription)
         if not audience.members and self.audiences.get(audience.key) is audience:
             del self.audiences[audience.key]
@@ -485,6 +541,8 @@ class _Outcome:
     now: datetime
     events: list[SequencedEvent]
     replies: list[Reply]
+    committed_at: float = 0.0
+    """`time.perf_counter()` right after the commit."""
 
 
 class Engine:
@@ -752,6 +810,15 @@ class Engine:
     ) -> _Subscription:
         return self.runner(hall).subscribe(accept, group)
 
+    def listen(
+        self,
+        hall: str,
+        deliver: Callable[[SequencedEvent], None],
+        accept: Accept | None = None,
+        group: Hashable = None,
+    ) -> _Listener:
+        return self.runner(hall).listen(deliver, accept, group)
+
     # --- halls ----------------------------------------------------------------------------
 
     async def configure(self, config: HallConfig) -> tuple[bool, Reply]:
@@ -795,7 +862,8 @@ async def _in_time(work: Awaitable[_T]) -> _T:
     """`work`, or `StoreUnavailable` when it takes longer than `WRITE_TIMEOUT` (a worker thread
     then runs on unobserved: what it commits late is caught up like another process's events)."""
     try:
-        return await asyncio.wait_for(work, WRITE_TIMEOUT)
+        async with asyncio.timeout(WRITE_TIMEOUT):  # no task around `work`, unlike wait_for
+            return await work
     except TimeoutError:
         raise StoreUnavailable(f"the database did not answer within {WRITE_TIMEOUT:g} s") from None
 

@@ -29,6 +29,8 @@ WAIT_BUCKETS = (30, 60, 120, 300, 600, 900, 1200, 1800, 2700, 3600, 5400, 7200)
 """Seconds. 900 is the usual 15-minute service target."""
 SERVICE_BUCKETS = (30, 60, 120, 180, 300, 450, 600, 900, 1200, 1800, 3600)
 COMMAND_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
+DELIVERY_BUCKETS = (0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1.0)
+"""The real-time path: the targets are a few milliseconds (docs/metrics.md)."""
 SCORES = ("1", "2", "3", "4", "5")
 
 
@@ -99,6 +101,20 @@ class PrometheusExporter:
             buckets=COMMAND_BUCKETS,
             registry=on,
         )
+        self.reply_write_seconds = Histogram(
+            "hall_reply_write_seconds",
+            "Time from a device's command frame arriving to its reply written to the socket.",
+            ["hall"],
+            buckets=DELIVERY_BUCKETS,
+            registry=on,
+        )
+        self.event_delivery_seconds = Histogram(
+            "hall_event_delivery_seconds",
+            "Time from an event's commit to its frame written to every local device's socket.",
+            ["hall"],
+            buckets=DELIVERY_BUCKETS,
+            registry=on,
+        )
         self.ws_dropped = Counter(
             "hall_ws_dropped", "Websocket connections dropped by the server.", registry=on
         )
@@ -139,6 +155,15 @@ class PrometheusExporter:
         """A command's reply was sent `seconds` after it arrived; `outcome` is "ok" or the error
         code (keep it to a bounded set of codes)."""
         self.command_seconds.labels(hall, command, outcome).observe(seconds)
+
+    def reply_written(self, hall: str, seconds: float) -> None:
+        """A websocket command's reply was written to its socket `seconds` after it arrived."""
+        self.reply_write_seconds.labels(hall).observe(seconds)
+
+    def event_delivered(self, hall: str, seconds: float) -> None:
+        """An event committed here reached every local device's socket `seconds` after its
+        commit (devices reading too slowly to take it at once excepted: they get it later)."""
+        self.event_delivery_seconds.labels(hall).observe(seconds)
 
     def devices(self, hall: str, kind: str, connected: int) -> None:
         """How many devices of a kind are connected to this process for a hall now."""

@@ -165,6 +165,12 @@ class MetricsHub:
     def command(self, hall: str, name: str, outcome: str, seconds: float) -> None:
         self.exporter.command(hall, name, outcome, seconds)
 
+    def delivered(self, hall: str, seconds: float) -> None:
+        self.exporter.event_delivered(hall, seconds)
+
+    def reply_written(self, hall: str, seconds: float) -> None:
+        self.exporter.reply_written(hall, seconds)
+
     def hall_loaded(self, hall: str) -> None:
         """A hall the engine runs from now on (created, or discovered from another process):
         its figures start from its state now, before any later event."""

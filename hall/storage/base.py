@@ -10,7 +10,7 @@ day's chart: what floor managers rely on, shared by every process). `EngineStore
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -177,6 +177,16 @@ class EventStore(Protocol):
         """Write events, read models and replies in one transaction, or raise
         `ConcurrencyConflict` if (hall, seq) is taken, writing nothing."""
 
+    def decide_and_append(
+        self,
+        keys: Sequence[tuple[str, str]],
+        since: datetime,
+        decide: Callable[[dict[tuple[str, str], Reply]], Batch],
+    ) -> Batch:
+        """One transaction for a batch of commands: the replies remembered for `keys` (since
+        `since`) are handed to `decide`, and the batch it returns is written as by `append`
+        (`ConcurrencyConflict` likewise). The batch written."""
+
     def save_snapshot(self, hall: str, seq: int, state: HallState) -> None: ...
 
 
@@ -207,6 +217,10 @@ class AccountStore(Protocol):
 
     def rename_device(self, hall: str, device_id: str, name: str) -> bool:
         """Rename a device of the hall; False if the hall has no such device."""
+
+    def replace_device_token(self, hall: str, device_id: str, token_hash: str) -> bool:
+        """Give a device of the hall a new token (its old one stops working); False if the
+        hall has no such device, `DuplicateRecord` if another device has that token hash."""
 
     def remove_device(self, device_id: str) -> bool:
         """Forget a device (its token stops working); False if there was none."""

@@ -82,12 +82,24 @@ class FakeSubscription:
             self._queue.put_nowait(None)
 
 
+class FakeListener:
+    """A listener: handed each event as it is committed, nothing queued."""
+
+    def __init__(self, audience: _Audience, deliver: Callable[[SequencedEvent], None]) -> None:
+        self._audience = audience
+        self.push = deliver
+        audience.members.add(self)
+
+    def close(self) -> None:
+        self._audience.members.discard(self)
+
+
 class _Audience:
     """Subscribers naming the same group: `accept` runs once per event for all of them."""
 
     def __init__(self, accept: Accept | None) -> None:
         self.accept = accept
-        self.members: set[FakeSubscription] = set()
+        self.members: set[FakeSubscription | FakeListener] = set()
 
 
 class FakeHall:
@@ -137,11 +149,19 @@ class FakeHall:
                     member.push(event)
 
     def subscribe(self, accept: Accept | None, group: Hashable, size: int) -> FakeSubscription:
+        return FakeSubscription(self._audience(accept, group), size)
+
+    def listen(
+        self, deliver: Callable[[SequencedEvent], None], accept: Accept | None, group: Hashable
+    ) -> FakeListener:
+        return FakeListener(self._audience(accept, group), deliver)
+
+    def _audience(self, accept: Accept | None, group: Hashable) -> _Audience:
         key = group if group is not None else object()
         audience = self.audiences.get(key)
         if audience is None or not audience.members:
             audience = self.audiences[key] = _Audience(accept)
-        return FakeSubscription(audience, size)
+        return audience
 
 
 class FakeHalls:
@@ -198,6 +218,15 @@ class FakeHalls:
         self, hall: str, accept: Accept | None = None, group: Hashable = None
     ) -> FakeSubscription:
         return self.by_id[hall].subscribe(accept, group, self.queue_size)
+
+    def listen(
+        self,
+        hall: str,
+        deliver: Callable[[SequencedEvent], None],
+        accept: Accept | None = None,
+        group: Hashable = None,
+    ) -> FakeListener:
+        return self.by_id[hall].listen(deliver, accept, group)
 
     def _with_track(self, command: cmd.Command) -> cmd.Command:
         """A new ticket's tracker token, as the engine gives one (here predictable)."""

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -45,11 +46,20 @@ class PoisonedStore(SqlStore):
         super().__init__(url)
         self.appended: list[int] = []
 
-    def append(self, batch: Batch) -> None:
-        self.appended.append(len(batch.replies))
-        if any(remembered.key == POISON for remembered in batch.replies):
-            raise ValueError("this transaction cannot be stored")
-        super().append(batch)
+    def decide_and_append(
+        self,
+        keys: Sequence[tuple[str, str]],
+        since: datetime,
+        decide: Callable[[dict[tuple[str, str], Reply]], Batch],
+    ) -> Batch:
+        def poisoned(known: dict[tuple[str, str], Reply]) -> Batch:
+            batch = decide(known)
+            self.appended.append(len(batch.replies))
+            if any(remembered.key == POISON for remembered in batch.replies):
+                raise ValueError("this transaction cannot be stored")
+            return batch
+
+        return super().decide_and_append(keys, since, poisoned)
 
 
 def broken_render(

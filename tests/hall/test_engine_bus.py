@@ -13,6 +13,7 @@ from typing import Protocol
 import pytest
 
 from displays.results import render_result
+from displays.views import render_event
 from hall.bus import Bus, MemoryBus
 from hall.bus.notices import HALLS_CHANNEL, Notice, hall_channel
 from hall.engine import Engine
@@ -109,6 +110,34 @@ async def test_a_hall_created_by_one_process_runs_on_the_others_at_once(
     before = first.view(config.id).seq
     seq = await issue(first, config.id, 3)
     assert await received(aiter(subscription), seq) == list(range(before + 1, seq + 1))
+
+
+async def test_another_process_hands_its_listeners_events_with_the_state_they_left(
+    make_engine: EngineMaker, bus: MemoryBus
+) -> None:
+    """A listener renders each event as it is handed over, with the hall's state then (as a
+    device session does). Events caught up from another process's commits are handed over
+    once the state holds all of them, never between two events of one command: a finished
+    ticket is gone from the tickets while its window still points at it until the next one."""
+    first, second = await make_engine(bus), await make_engine(bus)
+    config = hall_config()
+    await first.configure(config)
+    await eventually(lambda: config.id in second.halls(), timeout=WITHIN)
+    seen: list[int] = []
+
+    def render(event: SequencedEvent) -> None:
+        render_event(event, second.view(config.id).state)
+        second.runner(config.id).estimate(fresh=True)  # reads every open window's ticket
+        seen.append(event.seq)
+
+    second.listen(config.id, render)
+    await issue(first, config.id, 2)
+    for command in (cmd.OpenWindow("1"), cmd.CallNext("1"), cmd.Finish("1"), cmd.CallNext("1")):
+        reply = await first.submit(config.id, command, scope="t", key=uuid.uuid4().hex)
+        assert reply.ok, reply
+    last = first.view(config.id).seq
+    await eventually(lambda: seen[-1:] == [last], timeout=WITHIN)
+    assert seen == list(range(seen[0], last + 1))
 
 
 async def test_a_malformed_bus_message_is_skipped_and_counted_and_later_events_arrive(

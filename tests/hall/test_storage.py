@@ -514,6 +514,40 @@ def test_replies_are_remembered_found_and_pruned(store: SqlStore) -> None:
     assert store.find_replies(keys, day_ago) == {cmd2: refused}
 
 
+def test_finding_replies_searches_the_primary_key_however_many_replies_the_day_has(
+    tmp_path: Path,
+) -> None:
+    """Every command looks up its earlier reply by (scope, key). The lookup must be an index
+    search on that key: a range over the day's replies (all of them, by `at`) made every
+    command slower as the day went on."""
+    executed: list[str] = []
+    store = SqlStore(f"sqlite:///{tmp_path / 'replies.db'}")
+
+    def trace(dbapi_connection: Any, _record: Any) -> None:  # every statement, as run
+        dbapi_connection.set_trace_callback(executed.append)
+
+    sa.event.listen(store.engine, "connect", trace)
+    store.upgrade()
+    now = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
+    ok = Reply(True, {})
+    store.append(
+        Batch("h", 0, [], [IdempotentReply(f"h/k{i % 7}", f"c{i}", ok, now) for i in range(50)])
+    )
+    executed.clear()
+    keys = [("h/k1", "c1"), ("h/k1", "c8"), ("h/k2", "c2"), ("h/k9", "c9")]
+    found = store.find_replies(keys, now - timedelta(hours=24))
+    assert set(found) == {("h/k1", "c1"), ("h/k1", "c8"), ("h/k2", "c2")}
+    lookups = [sql for sql in executed if sql.lstrip().upper().startswith("SELECT")]
+    assert lookups and all("FROM replies" in sql for sql in lookups)
+    with store.engine.connect() as conn:
+        for sql in lookups:
+            plan = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}").all()
+            details = " | ".join(str(row[-1]) for row in plan)
+            assert "sqlite_autoindex_replies_1 (scope=? AND key=?)" in details, details
+            assert "ix_replies_at" not in details, details
+    store.close()
+
+
 def test_replies_commit_with_their_events(store: SqlStore) -> None:
     driver = Driver("with-reply")
     driver.do(cmd.IssueTicket("social", track="wr-1"))
@@ -565,6 +599,23 @@ def test_devices_are_found_by_hall_renamed_and_stamped_when_seen(store: SqlStore
     store.touch_devices({"d1": now})  # older: last_seen never moves back
     assert store.device("h", "d1") == replace(kiosk, name="东门取号机", last_seen=later)
     assert store.device("other", "d2") == replace(tablet, last_seen=now)
+
+
+def test_a_device_token_is_replaced_in_its_hall_only(store: SqlStore) -> None:
+    now = datetime(2026, 11, 22, 8, 0, tzinfo=UTC)
+    kiosk = DeviceRecord("d1", "h", "kiosk", None, "大厅取号机", "hash-1", now)
+    tablet = DeviceRecord("d2", "h", "tablet", None, "tablet", "hash-2", now)
+    for record in (kiosk, tablet):
+        store.add_device(record)
+
+    assert store.replace_device_token("h", "d1", "hash-new") is True
+    assert store.device_by_token_hash("hash-1") is None
+    assert store.device_by_token_hash("hash-new") == replace(kiosk, token_hash="hash-new")
+    assert store.replace_device_token("other", "d1", "hash-x") is False
+    assert store.replace_device_token("h", "gone", "hash-x") is False
+    with pytest.raises(DuplicateRecord):
+        store.replace_device_token("h", "d1", "hash-2")
+    assert store.device("h", "d1") == replace(kiosk, token_hash="hash-new")
 
 
 def test_staff_accounts_are_active_until_deactivated(store: SqlStore) -> None:

@@ -34,7 +34,12 @@ async def serving(app: ASGIApp, lifespan: Literal["on", "off"] = "off") -> Async
     listener.bind(("127.0.0.1", 0))
     port = listener.getsockname()[1]
     config = uvicorn.Config(
-        app, lifespan=lifespan, log_config=None, log_level="warning", timeout_graceful_shutdown=5
+        app,
+        lifespan=lifespan,
+        log_config=None,
+        log_level="warning",
+        timeout_graceful_shutdown=5,
+        ws_per_message_deflate=False,  # as `hall serve` runs it
     )
     server = _Server(config)
     task = asyncio.create_task(server.serve(sockets=[listener]))

@@ -70,3 +70,26 @@ async def test_tablet_figures_and_prometheus_follow_the_hall(server: ServerProce
     assert sum(v for k, v in commands.items() if ("command", "issue_ticket") in k) == 3
     await tablet.close()
     await kiosk.close()
+
+
+async def test_prometheus_shows_how_fast_replies_and_events_reach_the_sockets(
+    server: ServerProcess,
+) -> None:
+    """Operators see what the benchmarks see: per reply, receipt to socket write; per event,
+    commit to every local socket write."""
+    hall = f"m{uuid.uuid4().hex[:8]}"
+    create_hall(server, hall)
+    kiosk, _ = await Device.connect(server.ws_url, mint(server, hall, "kiosk"))
+    screen, _ = await Device.connect(server.ws_url, mint(server, hall, "call_screen"))
+    for _ in range(3):
+        await kiosk.ok("issue_ticket", {"service": "social"})
+    with httpx.Client(base_url=server.url) as http:
+        text = http.get("/metrics").text
+    replies = samples(text, "hall_reply_write_seconds_count", hall)
+    events = samples(text, "hall_event_delivery_seconds_count", hall)
+    assert replies == {(): 3.0}
+    assert events[()] >= 3  # ticket.issued three times (and the day's start)
+    fast = samples(text, "hall_event_delivery_seconds_bucket", hall)
+    assert fast[(("le", "1.0"),)] == events[()]
+    await kiosk.close()
+    await screen.close()
