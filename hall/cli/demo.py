@@ -1,9 +1,10 @@
 """`hall demo`: what `hall serve --demo` starts, brought to life by simulated devices.
 
-The server is the one `hall serve --demo` runs (same demo hall, staff, printed admin token and
-page links). Unless `--no-sim`, once it is up a simulated kiosk, clerks and rating pads
-(`hall/demo/flow.py`) work the hall through its own `/ws`, `--speed` times faster than the clock,
-so that every page is alive the moment a newcomer opens it. Window 1 is left to the newcomer.
+The server is the one `hall serve --demo` runs (same demo hall, staff, devices to pair and the
+printed link to the front page). Unless `--no-sim`, once it is up a simulated kiosk, clerks and
+rating pads (`hall/demo/flow.py`) work the hall through its own `/ws`, `--speed` times faster
+than the clock, so that every page is alive the moment a newcomer opens it. Window 1 is left to
+the newcomer. The simulated devices are paired once and get new tokens at each start.
 """
 
 from __future__ import annotations
@@ -12,18 +13,17 @@ import argparse
 import asyncio
 import json
 import logging
-import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from hall.accounts import pair_device
-from hall.cli.options import add_database, add_listen
-from hall.cli.serve import configure_logging
+from hall.cli.errors import CliError
+from hall.cli.options import add_database, add_listen, add_log_level
+from hall.cli.serve import start
 from hall.demo.flow import ClerkSeat, DemoFlow
 from hall.demo.hall import DEMO_STAFF, DemoStaff, demo_config_document
-from hall.demo.setup import DEMO_HALL, set_up_demo
-from hall.server import Server, Settings, serve
+from hall.demo.setup import DEMO_HALL, DemoDevices, device_name, set_up_demo
+from hall.server import Server, Settings
 from queueing.config import HallConfig, parse_config
 from queueing.demand import Demand, DemandError, parse_demand
 
@@ -68,7 +68,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="DEMAND.json",
         help="arrivals per hour and service times (default docs/examples/demo-demand.json)",
     )
-    parser.add_argument("--log-level", default="info")
+    add_log_level(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -76,16 +76,16 @@ def run(args: argparse.Namespace) -> int:
     try:
         demand = _read_demand(args.demand, config)
     except DemandError as error:
-        print(f"hall demo: {args.demand} is not usable:", file=sys.stderr)
-        for problem in error.problems:
-            print(f"  - {problem}", file=sys.stderr)
-        return 2
-    configure_logging(args.log_level)
+        problems = "; ".join(error.problems)
+        raise CliError(
+            f"{args.demand} is not usable: {problems} (fix it, or leave out --demand)"
+        ) from error
     options = FlowOptions(not args.no_sim, args.speed, args.seed, demand)
     settings = Settings.from_env()
     settings.database_url = args.database
     settings.on_ready = _on_ready(args.host, args.port, options)
-    serve(settings, args.host, args.port, args.log_level)
+    settings.announce_admin_token = False  # the demo prints it once, in its link
+    start(settings, args.host, args.port, args.log_level)  # checks the database first
     return 0
 
 
@@ -99,7 +99,7 @@ def _read_demand(path: Path, config: HallConfig) -> Demand:
 
 def _on_ready(host: str, port: int, options: FlowOptions) -> Callable[[Server], Awaitable[None]]:
     async def on_ready(server: Server) -> None:
-        lines = await set_up_demo(server, f"http://{host}:{port}")
+        lines = await set_up_demo(server, f"http://{_local(host)}:{port}")
         if options.simulate:
             _quiet_device_chatter()
             lines += await _start_flow(server, f"http://{_local(host)}:{port}", options)
@@ -111,10 +111,12 @@ def _on_ready(host: str, port: int, options: FlowOptions) -> Callable[[Server], 
 
 
 async def _start_flow(server: Server, base_url: str, options: FlowOptions) -> list[str]:
-    """Mint the simulated devices' tokens and start the flow; what to tell the newcomer."""
+    """The simulated devices' tokens (their devices reused across restarts, with new tokens)
+    and the flow started; what to tell the newcomer."""
     config = server.engine.view(DEMO_HALL).state.config
-    seats = [await _seat(server, window, staff) for window, staff in _clerks()]
-    kiosk = await _pair(server, "kiosk", None, "kiosk (simulated)")
+    devices = await DemoDevices.load(server)
+    seats = [await _seat(devices, window, staff) for window, staff in _clerks()]
+    kiosk = await devices.token("kiosk", None, "kiosk (simulated)")
     flow = DemoFlow(
         base_url, config, options.demand, kiosk, seats, speed=options.speed, seed=options.seed
     )
@@ -126,8 +128,9 @@ async def _start_flow(server: Server, base_url: str, options: FlowOptions) -> li
         f"hall: simulated flow at {options.speed:g}x speed: a kiosk issues tickets, clerks at "
         f"windows {_ranges([s.window for s in seats])} call and serve them, rating pads rate "
         "them (`hall demo --no-sim` for a quiet hall)",
-        f"hall: window {USER_WINDOW} is yours: open its clerk link above and sign in as "
-        f"{you.number} / {you.password}; window {', '.join(SPARE_WINDOWS)} stays closed",
+        f"hall: window {USER_WINDOW} is yours: pair '{device_name('clerk', USER_WINDOW)}' on "
+        f"the admin page, open its link and sign in as {you.number} / {you.password}; "
+        f"window {', '.join(SPARE_WINDOWS)} stays closed",
     ]
 
 
@@ -141,17 +144,10 @@ def _clerks() -> list[tuple[str, DemoStaff]]:
     ]
 
 
-async def _seat(server: Server, window: str, staff: DemoStaff) -> ClerkSeat:
-    clerk = await _pair(server, "clerk", window, f"clerk {window} (simulated)")
-    pad = await _pair(server, "rating_pad", window, f"rating pad {window} (simulated)")
+async def _seat(devices: DemoDevices, window: str, staff: DemoStaff) -> ClerkSeat:
+    clerk = await devices.token("clerk", window, f"clerk {window} (simulated)")
+    pad = await devices.token("rating_pad", window, f"rating pad {window} (simulated)")
     return ClerkSeat(window, staff.number, staff.password, clerk, pad)
-
-
-async def _pair(server: Server, kind: str, window: str | None, name: str) -> str:
-    """A simulated device's token."""
-    windows = server.engine.view(DEMO_HALL).state.windows
-    _, token = await pair_device(server.store, DEMO_HALL, windows, kind, window, name)
-    return token
 
 
 class _ConnectionChatter(logging.Filter):
@@ -174,6 +170,7 @@ def _quiet_device_chatter() -> None:
     if logging.getLogger().getEffectiveLevel() >= logging.INFO:
         logging.getLogger("uvicorn.error").addFilter(_ConnectionChatter())
         logging.getLogger("hall.engine").setLevel(logging.WARNING)
+        logging.getLogger("hall.commands").setLevel(logging.WARNING)  # a line per command
 
 
 def _local(host: str) -> str:
@@ -198,7 +195,10 @@ def _ranges(windows: list[str]) -> str:
 
 
 def _speed(text: str) -> float:
-    value = float(text)
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
     if not 0.1 <= value <= 10_000:
-        raise argparse.ArgumentTypeError("must be from 0.1 to 10000")
+        raise argparse.ArgumentTypeError(f"a number from 0.1 to 10000, not {text!r}")
     return value

@@ -1,23 +1,29 @@
-"""`hall report`: write one day's report of a hall as HTML (with SVG charts) and CSV files."""
+"""`hall report`: write one day's report of a hall as HTML (with SVG charts) and CSV files.
+
+A day without a ticket or an appointment writes nothing and exits 1, unless `--allow-empty`.
+"""
 
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
 from displays.i18n import LANGUAGES
+from hall.cli.errors import FAILED, USAGE, CliError
 from hall.cli.options import add_database
-from hall.report import BadDate, ReportDay, daily_report, parse_date, render_html, write_csv_files
-from hall.storage import SqlStore, open_store
-from hall.storage.connect import UnsupportedDatabase, database_url
+from hall.cli.services import database_errors, open_database, shown
+from hall.report import (
+    BadDate,
+    Report,
+    ReportDay,
+    daily_report,
+    parse_date,
+    render_html,
+    write_csv_files,
+)
 
 HTML_NAME = "report.html"
-
-
-class CommandError(Exception):
-    """What the user asked for cannot be done; the message says why."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -30,54 +36,62 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     add_database(parser)
     parser.add_argument("--lang", choices=LANGUAGES, default=LANGUAGES[0], help="zh-CN or en")
+    parser.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="write the report of a day without any ticket or appointment too (by default "
+        "nothing is written and the status is 1)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        written = write_report(args.database, args.hall, args.date, args.out, args.lang)
-    except CommandError as error:
-        print(f"hall report: {error}", file=sys.stderr)
-        return 2
-    for path in written:
+    report = read_report(args.database, args.hall, args.date)
+    if _empty(report) and not args.allow_empty:
+        raise CliError(
+            f"no tickets or appointments on {args.date} in hall {args.hall!r}; nothing written "
+            "(check --date, or give --allow-empty to write the empty report)",
+            FAILED,
+        )
+    for path in write_report(report, args.out, args.lang):
         print(path)
     return 0
 
 
-def write_report(url: str, hall: str, day: str, out: Path, lang: str) -> list[Path]:
-    """Write DIR/report.html and DIR/<table>.csv; the files written."""
+def read_report(url: str, hall: str, day: str) -> Report:
+    """The figures of the day; `CliError` for a malformed date, a missing database or hall,
+    a day not begun."""
     try:
         parse_date(day)
     except BadDate as error:
-        raise CommandError(str(error)) from None
-    store = _open(url)
+        raise CliError(str(error), USAGE) from None
+    store = open_database(url, must_exist=True)
     try:
-        loaded = store.load_hall(hall)
-        if loaded is None:
-            raise CommandError(f"no hall {hall!r} in {_shown(url)}")
-        config, now = loaded.state.config, time.time()
-        if not ReportDay.of(day, config.timezone, now).begun:
-            raise CommandError(f"{day} has not begun yet in {config.timezone}")
-        report = daily_report(store.engine, config, day, now)
+        with database_errors(url):
+            loaded = store.load_hall(hall)
+            if loaded is None:
+                raise CliError(f"no hall {hall!r} in {shown(url)}: check --hall", USAGE)
+            config, now = loaded.state.config, time.time()
+            if not ReportDay.of(day, config.timezone, now).begun:
+                raise CliError(f"{day} has not begun yet in {config.timezone}", USAGE)
+            return daily_report(store.engine, config, day, now)
     finally:
         store.close()
-    out.mkdir(parents=True, exist_ok=True)
-    html = out / HTML_NAME
-    html.write_text(render_html(report, lang), encoding="utf-8")
-    return [html, *write_csv_files(report, out, lang)]
 
 
-def _open(url: str) -> SqlStore:
+def write_report(report: Report, out: Path, lang: str) -> list[Path]:
+    """Write DIR/report.html and DIR/<table>.csv; the files written."""
     try:
-        parsed = database_url(url)
-    except UnsupportedDatabase as error:
-        raise CommandError(str(error)) from None
-    if parsed.get_backend_name() == "sqlite" and not Path(str(parsed.database)).exists():
-        raise CommandError(f"no database at {parsed.database}")
-    store = open_store(url)
-    store.upgrade()
-    return store
+        out.mkdir(parents=True, exist_ok=True)
+        html = out / HTML_NAME
+        html.write_text(render_html(report, lang), encoding="utf-8")
+        return [html, *write_csv_files(report, out, lang)]
+    except OSError as error:
+        reason = error.strerror or str(error)
+        where = error.filename or out
+        raise CliError(
+            f"cannot write the report to {where}: {reason}; choose another --out", FAILED
+        ) from error
 
 
-def _shown(url: str) -> str:
-    """The database URL without its credentials."""
-    return url.split("@")[-1]
+def _empty(report: Report) -> bool:
+    return report.hall_line.issued == 0 and report.bookings_total.booked == 0

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
+from hall.cli.errors import USAGE, CliError
 from queueing.config import HallConfig, parse_config
 from queueing.demand import Demand, DemandError, parse_demand
 from queueing.errors import ConfigError
@@ -53,8 +53,7 @@ def run(args: argparse.Namespace) -> int:
         config = _read_hall(args.hall_config)
         demand = _read_demand(args.demand, config)
     except InputError as error:
-        _complain(error.path, error.problems)
-        return 2
+        raise _unusable(error.path, error.problems) from error
     started = time.perf_counter()
     try:
         result = simulate(
@@ -65,8 +64,7 @@ def run(args: argparse.Namespace) -> int:
             eta_samples_per_day=args.eta_samples,
         )
     except DemandError as error:
-        _complain(args.demand, error.problems)
-        return 2
+        raise _unusable(args.demand, error.problems) from error
     runtime = time.perf_counter() - started
     if args.json:
         print(json.dumps(result_document(config, result, args.seed, runtime), indent=2))
@@ -155,24 +153,30 @@ def _read_demand(path: Path, config: HallConfig) -> Demand:
         raise InputError(path, error.problems) from error
 
 
-def _complain(path: Path, problems: list[str]) -> None:
-    print(f"hall simulate: {path} is not usable:", file=sys.stderr)
-    for problem in problems:
-        print(f"  - {problem}", file=sys.stderr)
+def _unusable(path: Path, problems: list[str]) -> CliError:
+    """One line: the file and every problem it has."""
+    return CliError(f"{path} is not usable: {'; '.join(problems)} (see docs/simulate.md)", USAGE)
 
 
 def _positive(text: str) -> int:
-    value = int(text)
+    value = _whole(text)
     if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
+        raise argparse.ArgumentTypeError(f"a whole number of at least 1, not {text!r}")
     return value
 
 
 def _not_negative(text: str) -> int:
-    value = int(text)
+    value = _whole(text)
     if value < 0:
-        raise argparse.ArgumentTypeError("must be 0 or more")
+        raise argparse.ArgumentTypeError(f"a whole number, 0 or more, not {text!r}")
     return value
+
+
+def _whole(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a whole number, not {text!r}") from None
 
 
 def _rounded(value: float | None, digits: int = 1) -> float | None:

@@ -4,6 +4,14 @@ outside the package reaches into its modules."""
 
 from hall.server.app import Settings, create_app, load_hall_file
 from hall.server.callers import Server
-from hall.server.run import serve
+from hall.server.run import StartupFailed, listen, serve
 
-__all__ = ["Server", "Settings", "create_app", "load_hall_file", "serve"]
+__all__ = [
+    "Server",
+    "Settings",
+    "StartupFailed",
+    "create_app",
+    "listen",
+    "load_hall_file",
+    "serve",
+]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import json
 import logging
 import os
@@ -21,10 +22,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 
+from displays.docs_pages import docs_routes
 from displays.errors import InternalError, RateLimited, Unavailable
 from displays.gateway import Gateway
 from displays.interface import DeviceIdentity
-from displays.pages import page_routes
+from displays.pages import HallSummary, page_routes
 from displays.results import render_result
 from hall.auth import admin_token_from_env
 from hall.bus import open_bus
@@ -73,6 +75,8 @@ class Settings:
     device_offline_s: float = OFFLINE_AFTER_S
     """Seconds a paired device may go unseen by every process before it is `device_offline`
     (env HALL_DEVICE_OFFLINE_S); connected devices are restamped every quarter of it."""
+    announce_admin_token: bool = True
+    """Print an admin token the server generated (the demo prints it once, in its link)."""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -126,16 +130,18 @@ def _env_budgets() -> dict[str, Budget]:
 
 
 def load_hall_file(path: Path) -> HallConfig:
-    """Read a hall document; its hall is named by its `id` field."""
+    """Read a hall document; its hall is named by its `id` field. `ConfigError` lists what is
+    wrong: the file cannot be read, is not JSON, or every problem of the document."""
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise SystemExit(f"hall: cannot read {path}: {error}") from None
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+        raise ConfigError([f"cannot read it: {reason}"]) from error
     try:
-        return parse_config(document)
-    except ConfigError as error:
-        problems = "\n  ".join(error.problems)
-        raise SystemExit(f"hall: {path} is not a valid hall document:\n  {problems}") from None
+        document = json.loads(text)
+    except ValueError as error:
+        raise ConfigError([f"not JSON: {error}"]) from error
+    return parse_config(document)
 
 
 def create_app(settings: Settings) -> Starlette:
@@ -156,7 +162,7 @@ def create_app(settings: Settings) -> Starlette:
         token, generated = settings.admin_token, False
         if token is None:
             token, generated = admin_token_from_env()
-            if generated:
+            if generated and settings.announce_admin_token:
                 print(f"hall: admin token (shown once): {token}", flush=True)
         directory = StoreDirectory(store, engine)
         hub = MetricsHub(engine, store, offline_after_s=settings.device_offline_s)
@@ -168,6 +174,7 @@ def create_app(settings: Settings) -> Starlette:
             directory,
             on_connect=_connections(hub.connected, seen.connected),
             on_drop=hub.dropped,
+            on_reply=hub.reply_written,
             alerts=hub,
             sign_ins=hub,
         )
@@ -197,12 +204,18 @@ def create_app(settings: Settings) -> Starlette:
         app.state.server = server
         app.state.gateway = gateway
         for path in settings.hall_files:
-            config = load_hall_file(path)
-            await engine.configure(config)
+            _, reply = await engine.configure(load_hall_file(path))
+            if not reply.ok:  # e.g. a queue removed while tickets of it are still in play
+                message = reply.body.get("message", reply.body.get("code"))
+                raise ConfigError([f"{path}: the running hall refuses it: {message}"])
         if settings.on_ready is not None:
             result = settings.on_ready(server)
             if asyncio.iscoroutine(result):
                 await result
+        # What start-up made (halls' states, tables, modules) lives as long as the process:
+        # kept out of the collector's sight, a full collection no longer walks it all.
+        gc.collect()
+        gc.freeze()
         tasks = [
             asyncio.create_task(_tick(engine, settings.tick_seconds)),
             asyncio.create_task(hub.run()),
@@ -237,7 +250,8 @@ def create_app(settings: Settings) -> Starlette:
             Route("/openapi.json", openapi),
             Route("/metrics", prometheus),
             WebSocketRoute("/ws", websocket),
-            *page_routes(tracker_guard=lambda request: limit(request, TRACK)),
+            *page_routes(tracker_guard=lambda request: limit(request, TRACK), halls=_halls),
+            *docs_routes(),
         ],
         lifespan=lifespan,
         exception_handlers={HallError: _refused, HTTPException: _http_error, Exception: _crash},
@@ -245,6 +259,15 @@ def create_app(settings: Settings) -> Starlette:
     app.state.limiter = RateLimiter(settings.rate_budgets, clock=settings.rate_clock)
     app.state.max_body_bytes = settings.max_body_bytes
     return app
+
+
+def _halls(request: Request) -> list[HallSummary]:
+    """The halls this process runs, for the front door `/` (none before the server is up)."""
+    server: Server | None = getattr(request.app.state, "server", None)
+    if server is None:
+        return []
+    engine = server.engine
+    return [HallSummary(hall, engine.view(hall).state.config.name) for hall in engine.halls()]
 
 
 def _connections(

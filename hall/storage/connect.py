@@ -49,7 +49,10 @@ def database_url(url: str) -> URL:
     try:
         parsed = make_url(url)
     except sa.exc.ArgumentError as error:
-        raise UnsupportedDatabase(f"not a database URL: {url!r}") from error
+        raise UnsupportedDatabase(
+            f"not a database URL: {url!r}: use sqlite:///path/to/hall.db or "
+            "postgresql://user@host/db"
+        ) from error
     backend = parsed.get_backend_name()
     if backend in ("postgresql", "postgres"):
         return parsed.set(drivername="postgresql+psycopg")
@@ -85,7 +88,12 @@ def create_engine(url: str) -> Engine:
 
 def _sqlite_engine(url: URL) -> Engine:
     assert url.database is not None
-    Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    folder = Path(url.database).expanduser().parent
+    if not folder.is_dir():  # never created here: a typo in the path would go unnoticed
+        raise UnsupportedDatabase(
+            f"sqlite: there is no directory {folder} for {url.database}: create it first, or "
+            "fix the path"
+        )
     engine = sa.create_engine(
         url,
         json_serializer=_json_dumps,
