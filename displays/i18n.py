@@ -638,6 +638,105 @@ TABLE: Mapping[str, Mapping[str, str]] = {
         EN: "That alert is no longer listed",
     },
     **ALERT_MESSAGES,  # alert.<kind>: the alerts' texts (metrics/alerts.py)
+    # --- pages: the front door (/) and the documentation (/docs) -------------------------------
+    "home.title": {ZH: "排队叫号系统", EN: "Queueing system"},
+    "home.intro": {
+        ZH: "本服务器运行的大厅、各设备页面、管理页面和接口文档。",
+        EN: "The halls this server runs, the device pages, the admin page and the API documents.",
+    },
+    "home.halls": {ZH: "本服务器上的大厅", EN: "Halls on this server"},
+    "home.hall_id": {ZH: "大厅编号", EN: "Hall id"},
+    "home.booking": {ZH: "网上预约页面", EN: "Booking page"},
+    "home.no_hall": {
+        ZH: "本服务器还没有大厅。创建大厅：",
+        EN: "This server has no hall yet. Create one:",
+    },
+    "home.no_hall.admin": {
+        ZH: "在管理页面新建大厅：",
+        EN: "on the admin page:",
+    },
+    "home.no_hall.config": {
+        ZH: "或用大厅配置文件重新启动服务器：",
+        EN: "or restart the server with a hall document:",
+    },
+    "home.no_hall.demo": {
+        ZH: "或启动演示大厅（含设备和工作人员账号）：",
+        EN: "or start the demo hall (with devices and staff accounts to try):",
+    },
+    "home.devices": {ZH: "设备页面", EN: "Device pages"},
+    "home.devices_hint": {
+        ZH: "每台设备须先在管理页面配对：在设备列表中点“新配对链接”"
+        "（新设备点“添加并生成配对链接”），再在该设备上打开链接。",
+        EN: 'Each device is paired first on the admin page: "New pairing link" on a device of '
+        'its list (or "Add" for a new one), then open the link on that device.',
+    },
+    "home.needs_pairing": {ZH: "需在管理页面配对", EN: "Pair it from the admin page"},
+    "home.page.kiosk": {ZH: "取号机", EN: "Ticket machine"},
+    "home.page.kiosk.about": {
+        ZH: "群众自助取号、预约签到、过号重新激活。",
+        EN: "Citizens take a ticket, check in a booking, reactivate a missed ticket.",
+    },
+    "home.page.clerk": {ZH: "窗口呼叫器", EN: "Clerk terminal"},
+    "home.page.clerk.about": {
+        ZH: "窗口工作人员登录、叫号、办理、转窗口。",
+        EN: "The clerk at a window signs in, calls, serves and transfers tickets.",
+    },
+    "home.page.screen": {ZH: "综合屏", EN: "Hall call screen"},
+    "home.page.screen.about": {
+        ZH: "大厅大屏：显示并语音播报叫号、各队列等候情况。",
+        EN: "The hall's big screen: shows and announces calls, and each queue's waiting.",
+    },
+    "home.page.window": {ZH: "窗口屏", EN: "Window screen"},
+    "home.page.window.about": {
+        ZH: "窗口上方的屏幕：当前号码和工作人员。",
+        EN: "The screen above a window: the ticket being served and the clerk.",
+    },
+    "home.page.pad": {ZH: "好差评评价器", EN: "Rating pad"},
+    "home.page.pad.about": {
+        ZH: "窗口台面上的评价器：群众办完后评价。",
+        EN: "The pad on a window's counter: citizens rate the service when done.",
+    },
+    "home.page.tablet": {ZH: "现场管理平板", EN: "Floor manager's tablet"},
+    "home.page.tablet.about": {
+        ZH: "值班长查看队列、窗口、告警，调度号码，查看日报。",
+        EN: "The floor manager watches queues, windows and alerts, moves tickets, reads the "
+        "report.",
+    },
+    "home.manage": {ZH: "管理与文档", EN: "Administration and documents"},
+    "home.admin": {ZH: "管理页面", EN: "Admin page"},
+    "home.admin.about": {
+        ZH: "大厅配置、设备配对、工作人员账号（需管理员令牌）。",
+        EN: "Hall settings, device pairing, staff accounts (needs the admin token).",
+    },
+    "home.docs": {ZH: "协议与接口文档", EN: "Protocol and API documents"},
+    "home.docs.about": {
+        ZH: "设备协议、HTTP 接口、架构、安全等说明（英文）。",
+        EN: "The device protocol, the HTTP API, the architecture, security and more.",
+    },
+    "home.openapi": {ZH: "OpenAPI 接口描述", EN: "OpenAPI document"},
+    "home.openapi.about": {
+        ZH: "HTTP 接口的机器可读描述（JSON）。",
+        EN: "The HTTP API, machine-readable (JSON).",
+    },
+    "home.signed_in": {ZH: "已以管理员身份登录", EN: "Signed in as admin"},
+    "home.signed_in.open": {ZH: "进入管理页面", EN: "Open the admin page"},
+    "home.sign_out": {ZH: "退出登录", EN: "Sign out"},
+    "home.token_refused": {
+        ZH: "链接中的管理员令牌无效，请在管理页面重新登录",
+        EN: "The admin token in the link was not accepted; sign in on the admin page",
+    },
+    "docs.title": {ZH: "文档", EN: "Documents"},
+    "docs.index": {ZH: "全部文档", EN: "All documents"},
+    "docs.home": {ZH: "返回首页", EN: "Front page"},
+    "docs.language_note": {
+        ZH: "文档为英文。",
+        EN: "The documents are in English.",
+    },
+    "docs.missing": {
+        ZH: "本服务器未附带文档（找不到 docs 目录）。",
+        EN: "This server was installed without its documents (no docs directory).",
+    },
+    "docs.not_found": {ZH: "没有这篇文档。", EN: "There is no such document."},
     # --- the daily report (hall report, GET /api/halls/{hall}/reports/{date}) -----------------
     "report.title": {ZH: "{hall}运行日报", EN: "{hall}: daily report"},
     "report.date": {ZH: "统计日期", EN: "Day"},
@@ -790,6 +889,398 @@ TABLE: Mapping[str, Mapping[str, str]] = {
         ZH: "本报告不含群众姓名、电话、预约码和评价留言。",
         EN: "No citizen names, phone numbers, booking codes or rating comments are included.",
     },
+    # --- pages: the admin page (/admin, 管理后台) ----------------------------------------------
+    "admin.title": {ZH: "管理后台", EN: "Administration"},
+    "admin.hall_pick": {ZH: "选择大厅", EN: "Choose a hall"},
+    "admin.new_hall": {ZH: "＋ 新建大厅", EN: "+ New hall"},
+    "admin.sign_out": {ZH: "退出", EN: "Sign out"},
+    "admin.sign_in_title": {ZH: "管理员登录", EN: "Administrator sign-in"},
+    "admin.sign_in_hint": {
+        ZH: "请输入服务器的管理令牌（服务器启动时显示，或为 HALL_ADMIN_TOKEN 的值）。",
+        EN: "Enter the server's admin token (printed when the server starts, "
+        "or the value of HALL_ADMIN_TOKEN).",
+    },
+    "admin.token": {ZH: "管理令牌", EN: "Admin token"},
+    "admin.sign_in": {ZH: "登录", EN: "Sign in"},
+    "admin.sign_in_wrong": {
+        ZH: "管理令牌不正确，请核对后重试",
+        EN: "That admin token is not right; check it and try again",
+    },
+    "admin.signed_out": {
+        ZH: "管理令牌已失效（可能已更换），请重新登录",
+        EN: "The admin token no longer works (it may have been changed); please sign in again",
+    },
+    "admin.sections": {ZH: "管理项目", EN: "Sections"},
+    "admin.tab.hall": {ZH: "大厅设置", EN: "Hall setup"},
+    "admin.tab.devices": {ZH: "设备", EN: "Devices"},
+    "admin.tab.staff": {ZH: "工作人员", EN: "Staff"},
+    "admin.add": {ZH: "添加", EN: "Add"},
+    "admin.save": {ZH: "保存", EN: "Save"},
+    "admin.refresh": {ZH: "刷新", EN: "Refresh"},
+    "admin.export": {ZH: "导出文件", EN: "Export file"},
+    "admin.import": {ZH: "导入文件", EN: "Import file"},
+    "admin.imported": {
+        ZH: "已从 {file} 填入表单，请检查后保存",
+        EN: "The form was filled from {file}; check it, then save",
+    },
+    "admin.import_bad": {
+        ZH: "{file} 不是大厅配置文件（JSON 对象）",
+        EN: "{file} is not a hall document (a JSON object)",
+    },
+    # creating a hall
+    "admin.create_title": {ZH: "新建大厅", EN: "New hall"},
+    "admin.create_first": {
+        ZH: "本服务器还没有大厅。填写大厅编号和名称，再完善队列、事项和窗口后保存。",
+        EN: "This server has no hall yet. Give the hall an id and a name, then set up its "
+        "queues, services and windows and save.",
+    },
+    "admin.create_hint": {
+        ZH: "填写新大厅的编号和名称，再完善队列、事项和窗口后保存。",
+        EN: "Give the new hall an id and a name, then set up its queues, services and "
+        "windows and save.",
+    },
+    "admin.create_next": {ZH: "下一步", EN: "Next"},
+    "admin.starter.queue": {ZH: "综合受理", EN: "General services"},
+    "admin.starter.service": {ZH: "综合业务", EN: "General business"},
+    # the hall document
+    "admin.hall.basics": {ZH: "基本信息", EN: "Basics"},
+    "admin.hall.new_note": {
+        ZH: "新大厅：保存后才会创建，然后即可添加设备和工作人员。",
+        EN: "A new hall: it is created when you save; then you can add devices and staff.",
+    },
+    "admin.hall.id": {ZH: "大厅编号", EN: "Hall id"},
+    "admin.hall.id_placeholder": {ZH: "例如 gaoxin", EN: "e.g. riverside"},
+    "admin.hall.id_hint": {
+        ZH: "1 至 32 位字母、数字、- 或 _，创建后不能更改",
+        EN: "1 to 32 letters, digits, - or _; it cannot change later",
+    },
+    "admin.hall.id_taken": {
+        ZH: "已有编号为 {id} 的大厅",
+        EN: "There is a hall with the id {id} already",
+    },
+    "admin.hall.name": {ZH: "大厅名称", EN: "Hall name"},
+    "admin.hall.name_placeholder": {
+        ZH: "例如 高新区政务服务中心",
+        EN: "e.g. Riverside Government Service Centre",
+    },
+    "admin.hall.name_required": {ZH: "请填写大厅名称", EN: "Give the hall a name"},
+    "admin.hall.timezone": {ZH: "时区", EN: "Time zone"},
+    "admin.hall.timezone_hint": {
+        ZH: "IANA 时区，中国大陆为 Asia/Shanghai",
+        EN: "An IANA time zone; Asia/Shanghai for mainland China",
+    },
+    "admin.hall.saved": {ZH: "{name} 的设置已保存", EN: "The setup of {name} is saved"},
+    "admin.hall.created": {ZH: "大厅 {name} 已创建", EN: "The hall {name} is created"},
+    "admin.hall.problems": {
+        ZH: "未保存：有 {count} 处问题，已在相应栏目旁标出",
+        EN: "Not saved: {count} problems, each shown next to its field",
+    },
+    "admin.field.id": {ZH: "编号", EN: "Id"},
+    "admin.field.name": {ZH: "名称", EN: "Name"},
+    # opening hours
+    "admin.hours.title": {ZH: "营业时间", EN: "Opening hours"},
+    "admin.hours.open": {ZH: "开始取号", EN: "Tickets from"},
+    "admin.hours.close": {ZH: "停止取号", EN: "Tickets until"},
+    "admin.hours.close_hint": {
+        ZH: "时:分，如 17:30；全天为 00:00 至 24:00",
+        EN: "HH:MM, e.g. 17:30; all day is 00:00 to 24:00",
+    },
+    "admin.hours.weekdays": {ZH: "每周开放日", EN: "Open on"},
+    "admin.weekday.1": {ZH: "周一", EN: "Mon"},
+    "admin.weekday.2": {ZH: "周二", EN: "Tue"},
+    "admin.weekday.3": {ZH: "周三", EN: "Wed"},
+    "admin.weekday.4": {ZH: "周四", EN: "Thu"},
+    "admin.weekday.5": {ZH: "周五", EN: "Fri"},
+    "admin.weekday.6": {ZH: "周六", EN: "Sat"},
+    "admin.weekday.7": {ZH: "周日", EN: "Sun"},
+    "admin.hours.holidays": {ZH: "节假日（闭厅）", EN: "Holidays (closed)"},
+    "admin.hours.holidays_hint": {
+        ZH: "开放日中不营业的日期，如法定节假日",
+        EN: "Dates the hall is closed although they fall on an open day",
+    },
+    "admin.hours.workdays": {ZH: "调休上班日", EN: "Swapped workdays (调休)"},
+    "admin.hours.workdays_hint": {
+        ZH: "非开放日中照常营业的日期，如调休的周末",
+        EN: "Dates the hall opens although they fall on a closed day, e.g. a swapped weekend",
+    },
+    "admin.remove_date": {ZH: "删除 {date}", EN: "Remove {date}"},
+    # queues, services, windows
+    "admin.queues.title": {ZH: "队列", EN: "Queues"},
+    "admin.queues.hint": {
+        ZH: "每个队列有自己的号码前缀（一至两个大写字母）和预计办理时长（分钟）。",
+        EN: "Each queue has its own number prefix (one or two capital letters) and an "
+        "expected service time in minutes.",
+    },
+    "admin.queues.add": {ZH: "＋ 添加队列", EN: "+ Add a queue"},
+    "admin.queues.remove": {ZH: "删除队列", EN: "Remove queue"},
+    "admin.queues.prefix": {ZH: "号码前缀", EN: "Prefix"},
+    "admin.queues.minutes": {ZH: "预计办理（分钟）", EN: "Expected minutes"},
+    "admin.services.title": {ZH: "事项", EN: "Services"},
+    "admin.services.hint": {
+        ZH: "群众在取号机和预约页面上选择的事项；一件事一次办可依次经过多个队列。",
+        EN: "What citizens choose at the kiosk and on the booking page; a bundle "
+        "(一件事一次办) goes through several queues in turn.",
+    },
+    "admin.services.add": {ZH: "＋ 添加事项", EN: "+ Add a service"},
+    "admin.services.remove": {ZH: "删除事项", EN: "Remove service"},
+    "admin.services.steps": {ZH: "办理队列", EN: "Queue"},
+    "admin.services.steps_hint": {
+        ZH: "一件事一次办：按办理顺序添加多个环节",
+        EN: "For a bundle, add its steps in order",
+    },
+    "admin.services.pick_queue": {ZH: "（请选择队列）", EN: "(choose a queue)"},
+    "admin.services.unknown_queue": {ZH: "{id}（无此队列）", EN: "{id} (no such queue)"},
+    "admin.services.add_step": {ZH: "＋ 环节", EN: "+ Step"},
+    "admin.services.remove_step": {ZH: "删除此环节", EN: "Remove this step"},
+    "admin.services.category": {ZH: "分类", EN: "Category"},
+    "admin.services.bookable": {ZH: "网上预约", EN: "Booking"},
+    "admin.services.bookable_yes": {ZH: "可预约", EN: "Bookable"},
+    "admin.services.capacity": {ZH: "每时段预约名额", EN: "Bookings per slot"},
+    "admin.services.capacity_hint": {ZH: "0 至 1000", EN: "0 to 1000"},
+    "admin.windows.title": {ZH: "窗口", EN: "Windows"},
+    "admin.windows.hint": {
+        ZH: "勾选每个窗口办理的队列；权重越大越优先叫该队列的号。每个队列至少要有一个窗口办理。",
+        EN: "Tick the queues each window serves; a larger weight calls that queue sooner. "
+        "Every queue needs a window.",
+    },
+    "admin.windows.add": {ZH: "＋ 添加窗口", EN: "+ Add a window"},
+    "admin.windows.remove": {ZH: "删除窗口", EN: "Remove window"},
+    "admin.windows.queues": {ZH: "办理的队列及权重", EN: "Queues served, and their weights"},
+    "admin.windows.queues_hint": {ZH: "权重 0.01 至 100", EN: "Weights 0.01 to 100"},
+    "admin.windows.weight": {ZH: "权重", EN: "Weight"},
+    "admin.windows.weight_of": {ZH: "{queue} 的权重", EN: "Weight of {queue}"},
+    "admin.windows.default_name": {ZH: "{n}号窗口", EN: "Window {n}"},
+    # rules
+    "admin.rules.title": {ZH: "叫号与预约规则", EN: "Calling and booking rules"},
+    "admin.rules.hint": {
+        ZH: "留空即使用默认值。",
+        EN: "Leave a field empty for its default.",
+    },
+    "admin.rules.range": {
+        ZH: "（{min}–{max}，默认 {fallback}）",
+        EN: "({min}–{max}, default {fallback})",
+    },
+    "admin.rule.routing": {ZH: "叫号方式", EN: "Calling order"},
+    "admin.rule.routing.weighted": {
+        ZH: "按权重和等候时间",
+        EN: "By weight and time waited",
+    },
+    "admin.rule.routing.strict": {ZH: "严格按队列顺序", EN: "Strictly by queue order"},
+    "admin.rule_hint.routing": {
+        ZH: "严格：窗口按所列队列的顺序叫号",
+        EN: "Strict: a window calls its queues in the order listed",
+    },
+    "admin.rule.priority_cap": {ZH: "连续优先叫号上限", EN: "Priority calls in a row"},
+    "admin.rule_hint.priority_cap": {
+        ZH: "之后须叫一个普通号",
+        EN: "then a walk-in must be called",
+    },
+    "admin.rule.max_wait_minutes": {ZH: "最长等候（分钟）", EN: "Longest wait (minutes)"},
+    "admin.rule_hint.max_wait_minutes": {
+        ZH: "超过即优先叫号",
+        EN: "a ticket waiting longer is called first",
+    },
+    "admin.rule.max_recalls": {ZH: "重呼次数", EN: "Recalls"},
+    "admin.rule_hint.max_recalls": {ZH: "每次叫号可重呼的次数", EN: "per call"},
+    "admin.rule.reactivate_minutes": {
+        ZH: "过号可激活时限（分钟）",
+        EN: "Missed ticket reactivation (minutes)",
+    },
+    "admin.rule_hint.reactivate_minutes": {
+        ZH: "过号后多久内可重新激活",
+        EN: "how long a missed ticket can be reactivated",
+    },
+    "admin.rule.reactivate_places": {ZH: "激活后插入位置", EN: "Reactivated ticket's place"},
+    "admin.rule_hint.reactivate_places": {
+        ZH: "距队首的位置",
+        EN: "places from the front",
+    },
+    "admin.rule.slot_minutes": {ZH: "预约时段（分钟）", EN: "Booking slot (minutes)"},
+    "admin.rule_hint.slot_minutes": {ZH: "每个预约时段的长度", EN: "the length of a slot"},
+    "admin.rule.check_in_early_minutes": {
+        ZH: "提前签到（分钟）",
+        EN: "Check-in opens (minutes before)",
+    },
+    "admin.rule_hint.check_in_early_minutes": {
+        ZH: "时段开始前多久可签到",
+        EN: "before the slot starts",
+    },
+    "admin.rule.check_in_late_minutes": {
+        ZH: "迟到签到（分钟）",
+        EN: "Late check-in (minutes after)",
+    },
+    "admin.rule_hint.check_in_late_minutes": {
+        ZH: "更晚签到按普通号办理",
+        EN: "later, a check-in gets a walk-in ticket",
+    },
+    "admin.rule.booking_days_ahead": {ZH: "可预约天数", EN: "Booking days ahead"},
+    "admin.rule_hint.booking_days_ahead": {
+        ZH: "最多提前几天预约",
+        EN: "how far ahead slots can be booked",
+    },
+    "admin.rule.no_show_limit": {ZH: "爽约次数上限", EN: "Missed appointments limit"},
+    "admin.rule_hint.no_show_limit": {
+        ZH: "达到后限制预约",
+        EN: "then booking is restricted",
+    },
+    "admin.rule.rating_timeout_seconds": {ZH: "评价等待（秒）", EN: "Rating wait (seconds)"},
+    "admin.rule_hint.rating_timeout_seconds": {
+        ZH: "评价器等待评价的时长",
+        EN: "how long a rating pad waits for a rating",
+    },
+    "admin.rule.follow_up_days": {ZH: "差评回访期限（天）", EN: "Follow-up deadline (days)"},
+    "admin.rule_hint.follow_up_days": {
+        ZH: "差评须在此期限内回访",
+        EN: "for a low rating's follow-up",
+    },
+    "admin.rule.service_target_minutes": {
+        ZH: "等候目标（分钟）",
+        EN: "Waiting target (minutes)",
+    },
+    "admin.rule_hint.service_target_minutes": {
+        ZH: "现场管理页面据此提示",
+        EN: "the floor manager's tablet warns past it",
+    },
+    "admin.rule.announce_repeat": {ZH: "语音播报次数", EN: "Announcements per call"},
+    "admin.rule_hint.announce_repeat": {
+        ZH: "综合屏每次叫号的播报遍数",
+        EN: "how often call screens speak a call",
+    },
+    "admin.rule.tablet_requires_manager": {
+        ZH: "现场管理须值班经理登录",
+        EN: "Tablets need a floor manager signed in",
+    },
+    "admin.rule_hint.tablet_requires_manager": {
+        ZH: "开窗、关窗、转移等操作须值班经理登录后进行",
+        EN: "to open or close windows, move tickets and the like",
+    },
+    # devices
+    "admin.kind.kiosk": {ZH: "取号机", EN: "Ticket machine"},
+    "admin.kind.clerk": {ZH: "窗口呼叫器", EN: "Clerk terminal"},
+    "admin.kind.call_screen": {ZH: "综合屏", EN: "Call screen"},
+    "admin.kind.window_screen": {ZH: "窗口屏", EN: "Window screen"},
+    "admin.kind.rating_pad": {ZH: "评价器", EN: "Rating pad"},
+    "admin.kind.tablet": {ZH: "现场管理平板", EN: "Floor manager's tablet"},
+    "admin.devices.add_title": {ZH: "添加设备", EN: "Add a device"},
+    "admin.devices.kind": {ZH: "设备类型", EN: "Kind"},
+    "admin.devices.window": {ZH: "所在窗口", EN: "Window"},
+    "admin.devices.name": {ZH: "设备名称", EN: "Device name"},
+    "admin.devices.name_placeholder": {
+        ZH: "可选，如 大厅东侧取号机",
+        EN: "Optional, e.g. kiosk by the east door",
+    },
+    "admin.devices.add": {ZH: "添加并生成配对链接", EN: "Add, and make its pairing link"},
+    "admin.devices.title": {ZH: "已配对设备", EN: "Paired devices"},
+    "admin.devices.count": {
+        ZH: "共 {count} 台，{online} 台在线",
+        EN: "Devices: {count}, online: {online}",
+    },
+    "admin.devices.none": {
+        ZH: "还没有配对的设备",
+        EN: "No device is paired yet",
+    },
+    "admin.devices.online": {ZH: "在线", EN: "Online"},
+    "admin.devices.offline": {ZH: "离线", EN: "Offline"},
+    "admin.devices.never": {ZH: "从未连接", EN: "Never connected"},
+    "admin.devices.last_seen": {ZH: "最近在线 {time}", EN: "Last seen {time}"},
+    "admin.devices.rename": {ZH: "改名", EN: "Rename"},
+    "admin.devices.renamed": {ZH: "已改名为 {name}", EN: "Renamed to {name}"},
+    "admin.devices.relink": {ZH: "新配对链接", EN: "New pairing link"},
+    "admin.devices.relink_title": {
+        ZH: "为 {name} 生成新的配对链接？",
+        EN: "A new pairing link for {name}?",
+    },
+    "admin.devices.relink_text": {
+        ZH: "原配对链接将立即失效，设备上已打开的页面会解除配对，需用新链接重新配对。",
+        EN: "The old pairing link stops working at once and the device's open pages are "
+        "unpaired; pair it again with the new link.",
+    },
+    "admin.devices.revoke": {ZH: "解除配对", EN: "Unpair"},
+    "admin.devices.revoke_title": {ZH: "解除 {name} 的配对？", EN: "Unpair {name}?"},
+    "admin.devices.revoke_text": {
+        ZH: "该设备将立即停用，页面断开连接。如需再用，请重新添加设备。",
+        EN: "The device stops working at once and its pages disconnect. To use it again, "
+        "add it again.",
+    },
+    "admin.devices.revoked": {ZH: "{name} 已解除配对", EN: "{name} is unpaired"},
+    "admin.pairing.title": {ZH: "{kind}：{name}", EN: "{kind}: {name}"},
+    "admin.pairing.hint": {
+        ZH: "用设备的摄像头或手机扫描二维码，或在设备的浏览器中打开下面的链接，即完成配对。",
+        EN: "Scan the QR code with the device's camera or a phone, or open the link below in "
+        "the device's browser: that pairs it.",
+    },
+    "admin.pairing.qr": {ZH: "配对链接二维码", EN: "QR code of the pairing link"},
+    "admin.pairing.link": {ZH: "配对链接", EN: "Pairing link"},
+    "admin.pairing.once": {
+        ZH: "此链接只显示一次，持有者即可作为该设备使用，请勿外传。",
+        EN: "This link is shown once only. Whoever has it can act as this device: keep it "
+        "to yourself.",
+    },
+    "admin.pairing.copy": {ZH: "复制链接", EN: "Copy link"},
+    "admin.pairing.copied": {ZH: "链接已复制", EN: "Link copied"},
+    "admin.pairing.done": {ZH: "完成", EN: "Done"},
+    # staff
+    "admin.role.clerk": {ZH: "窗口人员", EN: "Clerk"},
+    "admin.role.manager": {ZH: "值班经理", EN: "Floor manager"},
+    "admin.staff.add_title": {ZH: "添加工作人员", EN: "Add a staff member"},
+    "admin.staff.number": {ZH: "工号", EN: "Staff number"},
+    "admin.staff.number_of": {ZH: "工号 {number}", EN: "Staff No. {number}"},
+    "admin.staff.name": {ZH: "姓名（屏幕显示）", EN: "Name (as screens show it)"},
+    "admin.staff.role": {ZH: "角色", EN: "Role"},
+    "admin.staff.password": {ZH: "初始密码", EN: "Password"},
+    "admin.staff.new_password": {ZH: "新密码", EN: "New password"},
+    "admin.staff.password_hint": {ZH: "至少 6 位", EN: "At least 6 characters"},
+    "admin.staff.photo": {ZH: "照片", EN: "Photo"},
+    "admin.staff.photo_choose": {ZH: "选择图片", EN: "Choose a picture"},
+    "admin.staff.photo_remove": {ZH: "不用照片", EN: "No photo"},
+    "admin.staff.photo_bad": {
+        ZH: "{file} 不是可用的图片",
+        EN: "{file} is not a picture that can be used",
+    },
+    "admin.staff.add": {ZH: "添加", EN: "Add"},
+    "admin.staff.added": {
+        ZH: "已添加 {name}（工号 {number}）",
+        EN: "{name} (staff No. {number}) is added",
+    },
+    "admin.staff.title": {ZH: "工作人员", EN: "Staff"},
+    "admin.staff.count": {
+        ZH: "共 {count} 人，{active} 人在用",
+        EN: "Accounts: {count}, active: {active}",
+    },
+    "admin.staff.none": {ZH: "还没有工作人员账号", EN: "No staff account yet"},
+    "admin.staff.active": {ZH: "在用", EN: "Active"},
+    "admin.staff.inactive": {ZH: "已停用", EN: "Deactivated"},
+    "admin.staff.edit": {ZH: "编辑", EN: "Edit"},
+    "admin.staff.edit_title": {
+        ZH: "编辑 {name}（工号 {number}）",
+        EN: "Edit {name} (staff No. {number})",
+    },
+    "admin.staff.saved": {ZH: "{name} 的信息已保存", EN: "{name} is saved"},
+    "admin.staff.reset_password": {ZH: "重置密码", EN: "Reset password"},
+    "admin.staff.password_title": {
+        ZH: "为 {name}（工号 {number}）设置新密码",
+        EN: "A new password for {name} (staff No. {number})",
+    },
+    "admin.staff.password_saved": {
+        ZH: "{name} 的密码已重置",
+        EN: "The password of {name} is reset",
+    },
+    "admin.staff.deactivate": {ZH: "停用", EN: "Deactivate"},
+    "admin.staff.deactivate_title": {ZH: "停用 {name} 的账号？", EN: "Deactivate {name}?"},
+    "admin.staff.deactivate_text": {
+        ZH: "停用后不能登录；如正在窗口上岗，将立即被签退。",
+        EN: "The account can no longer sign in, and is signed out of any window at once.",
+    },
+    "admin.staff.deactivated": {ZH: "{name} 已停用", EN: "{name} is deactivated"},
+    "admin.staff.activate": {ZH: "启用", EN: "Reactivate"},
+    "admin.staff.activated": {ZH: "{name} 已启用", EN: "{name} is active again"},
+    "admin.staff.delete": {ZH: "删除", EN: "Delete"},
+    "admin.staff.delete_title": {ZH: "删除 {name} 的账号？", EN: "Delete the account of {name}?"},
+    "admin.staff.delete_text": {
+        ZH: "账号将被删除，如正在窗口上岗，将立即被签退。历史记录保留。",
+        EN: "The account is deleted and signed out of any window at once; the records stay.",
+    },
+    "admin.staff.deleted": {ZH: "{name} 的账号已删除", EN: "The account of {name} is deleted"},
 }
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -75,13 +75,20 @@ class Page:
     settings: Mapping[str, Any] = field(default_factory=dict)
     style_sources: tuple[str, ...] = ()
     """Sources `style-src` allows besides 'self' on this page."""
+    image_sources: tuple[str, ...] = ()
+    """Sources `img-src` allows besides 'self' and data: on this page."""
 
     @property
     def headers(self) -> dict[str, str]:
-        if not self.style_sources:
+        if not self.style_sources and not self.image_sources:
             return PAGE_HEADERS
-        styles = " ".join(("style-src 'self'", *self.style_sources))
-        policy = CONTENT_SECURITY_POLICY.replace("style-src 'self'", styles)
+        policy = CONTENT_SECURITY_POLICY
+        if self.style_sources:
+            styles = " ".join(("style-src 'self'", *self.style_sources))
+            policy = policy.replace("style-src 'self'", styles)
+        if self.image_sources:
+            images = " ".join(("img-src 'self' data:", *self.image_sources))
+            policy = policy.replace("img-src 'self' data:", images)
         return {**PAGE_HEADERS, "Content-Security-Policy": policy}
 
 
@@ -122,6 +129,65 @@ PAD_PAGE = Page(
     "pad.title",
     {"kinds": ["rating_pad"], "thanksSeconds": 8, "persistLanguage": False},
 )
+
+ADMIN_PAGE = Page(
+    "admin",
+    "admin.html",
+    "admin.js",
+    "admin.title",
+    {
+        "pairingPaths": {
+            "kiosk": "/kiosk",
+            "clerk": "/clerk",
+            "call_screen": "/screen",
+            "window_screen": "/window",
+            "rating_pad": "/pad",
+            "tablet": "/tablet",
+        }
+    },
+    # A pairing link's QR code holds a device token: the server draws it from a POST body
+    # (`POST /api/qr`) and the page shows it from a blob: URL, never from a logged address.
+    image_sources=("blob:",),
+)
+
+HOME_PAGE = Page("home", "home.html", "home.js", "home.title")
+
+
+@dataclass(frozen=True, slots=True)
+class HomeLink:
+    """A link of the front door: where to, its name and one line about it (i18n keys)."""
+
+    path: str
+    title: str
+    about: str
+
+
+HOME_DEVICE_LINKS = (
+    HomeLink("/kiosk", "home.page.kiosk", "home.page.kiosk.about"),
+    HomeLink("/clerk", "home.page.clerk", "home.page.clerk.about"),
+    HomeLink("/screen", "home.page.screen", "home.page.screen.about"),
+    HomeLink("/window", "home.page.window", "home.page.window.about"),
+    HomeLink("/pad", "home.page.pad", "home.page.pad.about"),
+    HomeLink("/tablet", "home.page.tablet", "home.page.tablet.about"),
+)
+"""The device pages; each needs pairing from the admin page."""
+HOME_MORE_LINKS = (
+    HomeLink("/admin", "home.admin", "home.admin.about"),
+    HomeLink("/docs", "home.docs", "home.docs.about"),
+    HomeLink("/openapi.json", "home.openapi", "home.openapi.about"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class HallSummary:
+    """A hall as the front door lists it (neither is secret)."""
+
+    id: str
+    name: str
+
+
+def _no_halls(request: Request) -> Sequence[HallSummary]:
+    return ()
 
 
 # --- templates and the translation table -----------------------------------------------------
@@ -172,16 +238,26 @@ class PageRenderer:
         self.env = _environment()
         self.i18n_json = json_block(translation_bundle())
 
-    def render(self, page: Page, **params: str) -> HTMLResponse:
+    def render(
+        self,
+        page: Page,
+        *,
+        status: int = 200,
+        context: Mapping[str, Any] | None = None,
+        **params: str,
+    ) -> HTMLResponse:
+        """The page; `params` go to its script's settings and its template, `context` to its
+        template only (what the server renders itself)."""
         settings = {"page": page.name, **page.settings, **params}
         html = self.env.get_template(page.template).render(
             page=page,
             lang=i18n.DEFAULT_LANGUAGE,
             i18n_json=self.i18n_json,
             settings_json=json_block(settings),
+            **(context or {}),
             **params,
         )
-        return HTMLResponse(html, headers=page.headers)
+        return HTMLResponse(html, status_code=status, headers=page.headers)
 
 
 # --- QR codes --------------------------------------------------------------------------------
@@ -248,11 +324,23 @@ def _anyone(request: Request) -> None:
     return None
 
 
-def page_routes(tracker_guard: Callable[[Request], None] = _anyone) -> list[BaseRoute]:
+def page_routes(
+    tracker_guard: Callable[[Request], None] = _anyone,
+    halls: Callable[[Request], Sequence[HallSummary]] = _no_halls,
+) -> list[BaseRoute]:
     """The page routes, `/qr.svg`, `/i18n/{lang}.json` and the static files under `/static`.
     `tracker_guard` sees every request for a tracker page first and may refuse it by raising a
-    `HallError` (the server counts it against the client's budget)."""
+    `HallError` (the server counts it against the client's budget). `halls` gives the halls
+    the front door `/` lists."""
     renderer = PageRenderer()
+
+    async def home(request: Request) -> Response:
+        context = {
+            "halls": list(halls(request)),
+            "device_links": HOME_DEVICE_LINKS,
+            "more_links": HOME_MORE_LINKS,
+        }
+        return renderer.render(HOME_PAGE, context=context)
 
     async def kiosk(request: Request) -> Response:
         return renderer.render(KIOSK_PAGE)
@@ -271,6 +359,9 @@ def page_routes(tracker_guard: Callable[[Request], None] = _anyone) -> list[Base
 
     async def tablet(request: Request) -> Response:
         return renderer.render(TABLET_PAGE)
+
+    async def admin(request: Request) -> Response:
+        return renderer.render(ADMIN_PAGE)
 
     async def tracker(request: Request) -> Response:
         tracker_guard(request)
@@ -307,12 +398,14 @@ def page_routes(tracker_guard: Callable[[Request], None] = _anyone) -> list[Base
         )
 
     return [
+        Route("/", home, methods=["GET"]),
         Route("/kiosk", kiosk, methods=["GET"]),
         Route("/clerk", clerk, methods=["GET"]),
         Route("/screen", call_screen, methods=["GET"]),
         Route("/window", window_screen, methods=["GET"]),
         Route("/pad", rating_pad, methods=["GET"]),
         Route("/tablet", tablet, methods=["GET"]),
+        Route("/admin", admin, methods=["GET"]),
         Route("/t/{track}", tracker, methods=["GET"]),
         Route("/book/{hall}", booking, methods=["GET"]),
         Route("/i18n/{lang}.json", translation_table, methods=["GET"]),

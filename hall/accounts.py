@@ -11,7 +11,7 @@ from collections.abc import Collection, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from displays.errors import BadRequest
+from displays.errors import BadRequest, UnknownDevice
 from displays.kinds import DEVICE_KINDS, WINDOW_KINDS
 from hall.auth import hash_password, new_token, token_hash
 from hall.storage.base import AccountStore, DeviceRecord, StaffRecord
@@ -141,4 +141,20 @@ async def pair_device(
     """Create and store a device (`new_device`); its record and its token."""
     record, token = new_device(hall, windows, kind, window, name)
     await asyncio.to_thread(store.add_device, record)
+    return record, token
+
+
+async def renew_device_token(
+    store: AccountStore, hall: str, device: str
+) -> tuple[DeviceRecord, str]:
+    """Re-pair a device: a new token (shown once; only its hash is stored) and the device's
+    record with it. The old token stops working at once; closing the device's live sockets is
+    the caller's part. `UnknownDevice` when the hall has no such device."""
+    token = new_token()
+    hashed = token_hash(token)
+    if not await asyncio.to_thread(store.replace_device_token, hall, device, hashed):
+        raise UnknownDevice(f"no device {device!r} in hall {hall!r}")
+    record = await asyncio.to_thread(store.device, hall, device)
+    if record is None:  # unpaired in the meantime
+        raise UnknownDevice(f"no device {device!r} in hall {hall!r}")
     return record, token

@@ -46,7 +46,7 @@ def slot_starts(config: HallConfig, day: str) -> list[float]:
     it goes back has a slot each time, so the slots are unique and in order on every day.
     """
     date = datetime.fromisoformat(day).date()
-    if date.isoweekday() not in config.rules.weekdays:
+    if not config.rules.opens_on(date):
         return []
     zone = ZoneInfo(config.timezone)
     opens, closes = _minutes(config.rules.open_time), _minutes(config.rules.close_time)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
+from datetime import date
 from typing import Any
 
 from queueing.errors import ConfigError
@@ -18,6 +19,7 @@ ROUTING_POLICIES = ("weighted", "strict")
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 _PREFIX = re.compile(r"^[A-Z]{1,2}$")
 _HHMM = re.compile(r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +76,17 @@ class Rules:
     tablet_requires_manager: bool = True
     """A tablet's hall-changing commands need a floor manager signed in on its connection
     (checked at the edge, `displays/command_edge.py`; the core never sees a session)."""
+    holidays: tuple[str, ...] = ()
+    """Local dates (YYYY-MM-DD) the hall is closed although `weekdays` opens it (法定节假日)."""
+    workdays: tuple[str, ...] = ()
+    """Local dates the hall opens although `weekdays` closes it (调休上班日)."""
+
+    def opens_on(self, day: date) -> bool:
+        """The hall opens on this local date: a workday, or one of its weekdays and no holiday."""
+        iso = day.isoformat()
+        if iso in self.workdays:
+            return True
+        return day.isoweekday() in self.weekdays and iso not in self.holidays
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,10 +325,38 @@ def _rules(value: Any, problems: list[str]) -> Rules:
             problems.append("rules.weekdays: must list ISO weekdays 1 (Monday) to 7")
         else:
             chosen["weekdays"] = tuple(sorted(set(days)))
+    for key in ("holidays", "workdays"):
+        if key in value:
+            chosen[key] = _dates(value[key], f"rules.{key}", problems)
+    both = sorted(set(chosen.get("holidays", ())) & set(chosen.get("workdays", ())))
+    problems += [f"rules.workdays: {day} is also a holiday" for day in both]
     rules = Rules(**chosen)
     if rules.open_time >= rules.close_time:
         problems.append("rules.close_time: must be after open_time")
     return rules
+
+
+MAX_DATES = 400
+"""Holidays (or workdays) a document may list: a year of them and more."""
+
+
+def _dates(value: Any, where: str, problems: list[str]) -> tuple[str, ...]:
+    """Distinct local dates YYYY-MM-DD, sorted."""
+    if not isinstance(value, list) or len(value) > MAX_DATES:
+        problems.append(f"{where}: must list at most {MAX_DATES} dates YYYY-MM-DD")
+        return ()
+    days: set[str] = set()
+    for index, item in enumerate(value):
+        if not isinstance(item, str) or not _DATE.match(item):
+            problems.append(f"{where}[{index}]: must be a date YYYY-MM-DD")
+            continue
+        try:
+            date.fromisoformat(item)
+        except ValueError:
+            problems.append(f"{where}[{index}]: no such date {item!r}")
+            continue
+        days.add(item)
+    return tuple(sorted(days))
 
 
 def _cross_check(

@@ -129,7 +129,7 @@ def _require_open_hours(state: HallState, t: float) -> None:
     rules = state.config.rules
     local = local_time(state.config, t)
     hhmm = f"{local.hour:02d}:{local.minute:02d}"
-    if local.isoweekday() not in rules.weekdays or not rules.open_time <= hhmm < rules.close_time:
+    if not rules.opens_on(local.date()) or not rules.open_time <= hhmm < rules.close_time:
         raise errors.HallClosed(
             f"hall {state.config.id!r} issues tickets {rules.open_time}-{rules.close_time}"
         )

@@ -11,19 +11,26 @@ from __future__ import annotations
 import asyncio
 import re
 from dataclasses import replace
-from datetime import datetime
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from displays.errors import Forbidden, UnknownDevice, UnknownStaff
+from displays.errors import BadRequest, Forbidden, UnknownDevice, UnknownStaff
 from displays.kinds import ADMIN, TABLET
+from displays.pages import qr_svg
 from displays.views import iso_datetime, public_ticket, snapshot, ticket_progress
-from hall.accounts import device_name, pair_device, staff_record, updated_staff
+from hall.accounts import (
+    device_name,
+    pair_device,
+    renew_device_token,
+    staff_record,
+    updated_staff,
+)
 from hall.server.bookings import booking_routes
 from hall.server.callers import (
+    Server,
     caller,
     idempotency_key,
     json_body,
@@ -132,16 +139,18 @@ async def post_device(request: Request) -> JSONResponse:
     kind, window, name = body.get("kind"), body.get("window"), body.get("name")
     windows = engine.view(hall).state.windows
     device, token = await pair_device(server_of(request).store, hall, windows, kind, window, name)
-    return JSONResponse(
-        {
-            "device": device.id,
-            "token": token,
-            "kind": device.kind,
-            "window": device.window,
-            "name": device.name,
-        },
-        status_code=201,
-    )
+    return JSONResponse(_pairing(device, token), status_code=201)
+
+
+def _pairing(device: DeviceRecord, token: str) -> dict[str, Any]:
+    """A device with its new token (shown once: only its hash is stored)."""
+    return {
+        "device": device.id,
+        "token": token,
+        "kind": device.kind,
+        "window": device.window,
+        "name": device.name,
+    }
 
 
 async def get_devices(request: Request) -> JSONResponse:
@@ -150,20 +159,26 @@ async def get_devices(request: Request) -> JSONResponse:
     require_admin(request)
     server = server_of(request)
     records = await asyncio.to_thread(server.store.devices, hall)
-    return JSONResponse([_device(r, server.seen.last_seen(r.id)) for r in records])
+    return JSONResponse([_device(r, server) for r in records])
 
 
-def _device(record: DeviceRecord, seen_here: datetime | None) -> dict[str, Any]:
+def _device(record: DeviceRecord, server: Server) -> dict[str, Any]:
     """A device as the API lists it (never its token); `last_seen` is the newer of the
-    database's and what this process knows but has not written yet."""
+    database's and what this process knows but has not written yet (now, for a device
+    connected here). `online`: seen within the offline limit, by this process or another
+    (each restamps its connected devices every quarter of the limit)."""
+    seen_here = server.seen.last_seen(record.id)
     seen = [at for at in (record.last_seen, seen_here) if at is not None]
+    last = max(seen) if seen else None
+    unseen_s = (server.seen.clock() - last).total_seconds() if last is not None else None
     return {
         "device": record.id,
         "kind": record.kind,
         "window": record.window,
         "name": record.name,
         "created_at": iso_datetime(record.created_at),
-        "last_seen": iso_datetime(max(seen)) if seen else None,
+        "last_seen": iso_datetime(last) if last is not None else None,
+        "online": unseen_s is not None and unseen_s < server.metrics.watch.after_s,
     }
 
 
@@ -186,7 +201,7 @@ async def patch_device(request: Request) -> JSONResponse:
     server = server_of(request)
     if not await asyncio.to_thread(server.store.rename_device, hall, record.id, name):
         raise UnknownDevice(f"no device {record.id!r} in hall {hall!r}")
-    return JSONResponse(_device(replace(record, name=name), server.seen.last_seen(record.id)))
+    return JSONResponse(_device(replace(record, name=name), server))
 
 
 async def delete_device(request: Request) -> Response:
@@ -198,6 +213,16 @@ async def delete_device(request: Request) -> Response:
         raise UnknownDevice(f"no device {record.id!r} in hall {hall!r}")
     await server.revocation.device_removed(hall, record.id)
     return Response(status_code=204)
+
+
+async def post_device_token(request: Request) -> JSONResponse:
+    """Re-pair a device: a new token for it. The old one stops working at once, and the
+    sockets opened with it, on every server process, close with 4401."""
+    hall, record = await _hall_device(request)
+    server = server_of(request)
+    device, token = await renew_device_token(server.store, hall, record.id)
+    await server.revocation.device_renewed(hall, device.id, device.token_hash)
+    return JSONResponse(_pairing(device, token))
 
 
 async def post_staff(request: Request) -> JSONResponse:
@@ -267,6 +292,30 @@ async def get_staff_photo(request: Request) -> Response:
     return photo_response(record)
 
 
+# --- QR codes of pairing links ----------------------------------------------------------------
+
+QR_MAX_CHARS = 500
+
+
+async def post_qr(request: Request) -> Response:
+    """A QR code (SVG) of a text of up to `QR_MAX_CHARS` characters, for the admin page's
+    pairing links: sent in a body, so the device token in the link is in no URL that gets
+    logged (`GET /qr.svg` makes codes of public links only). The admin token only."""
+    require_admin(request)
+    body = await json_body(request)
+    text = body.get("text")
+    problems = [f"{key}: unknown field" for key in sorted(set(body) - {"text"})]
+    if not isinstance(text, str) or not text or len(text) > QR_MAX_CHARS:
+        problems.append(f"text: a string of 1 to {QR_MAX_CHARS} characters")
+    if problems or not isinstance(text, str):
+        raise BadRequest("; ".join(problems))
+    return Response(
+        await asyncio.to_thread(qr_svg, text),
+        media_type="image/svg+xml",
+        headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"},
+    )
+
+
 # --- tracking, health -----------------------------------------------------------------------
 
 
@@ -333,12 +382,14 @@ def routes() -> list[Route]:
         Route("/api/halls/{hall}/devices", get_devices, methods=["GET"]),
         Route("/api/halls/{hall}/devices/{device}", patch_device, methods=["PATCH"]),
         Route("/api/halls/{hall}/devices/{device}", delete_device, methods=["DELETE"]),
+        Route("/api/halls/{hall}/devices/{device}/token", post_device_token, methods=["POST"]),
         Route("/api/halls/{hall}/staff", post_staff, methods=["POST"]),
         Route("/api/halls/{hall}/staff", get_staff, methods=["GET"]),
         Route("/api/halls/{hall}/staff/{number}", put_staff, methods=["PUT"]),
         Route("/api/halls/{hall}/staff/{number}", delete_staff, methods=["DELETE"]),
         Route("/api/halls/{hall}/staff/{number}/photo", get_staff_photo, methods=["GET"]),
         Route("/api/track/{track}", get_track),
+        Route("/api/qr", post_qr, methods=["POST"]),
         *booking_routes(),
         *report_routes(),
     ]

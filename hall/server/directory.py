@@ -35,7 +35,14 @@ class StoreDirectory:
         record = await asyncio.to_thread(self.store.device_by_token_hash, token_hash(token))
         if record is None:
             return None
-        return DeviceIdentity(record.id, record.kind, record.hall, record.window, record.name)
+        return DeviceIdentity(
+            record.id,
+            record.kind,
+            record.hall,
+            record.window,
+            record.name,
+            credential=record.token_hash,
+        )
 
     async def tracker_for(self, track: str) -> DeviceIdentity | None:
         for hall in self.engine.halls():

@@ -114,6 +114,12 @@ def openapi_document() -> dict[str, Any]:
                 "patch": _op("Rename a device (admin)", body=True),
                 "delete": _op("Unpair a device: its sockets close with 4401 (admin)", ok="204"),
             },
+            "/api/halls/{hall}/devices/{device}/token": {
+                "parameters": [_HALL, _param("device")],
+                "post": _op(
+                    "Re-pair a device: a new token; the old one's sockets close with 4401 (admin)"
+                ),
+            },
             "/api/halls/{hall}/staff": {
                 "parameters": [_HALL],
                 "get": _op("List staff accounts (admin)", result="array"),

@@ -1,8 +1,11 @@
-"""Revocation: what a deleted device or a deactivated (or deleted) staff account loses, on every
-server process.
+"""Revocation: what a deleted or re-paired device or a deactivated (or deleted) staff account
+loses, on every server process.
 
 - A deleted device's token stops working at once (the directory reads the database); its live
   sockets are closed with 4401 (`Gateway.revoke`).
+- A re-paired device (a new token: `hall.accounts.renew_device_token`) likewise: its old token
+  stops working at once and the sockets opened with it close with 4401; those opened with the
+  new token stay (each socket's identity carries the hash of the token it was admitted with).
 - A staff account set inactive or deleted cannot sign in (`StoreDirectory.check_staff`), and is
   signed out of any window where it is signed in: the server submits `sign_out` with cause
   `staff_revoked` (the event reaches every process like any other).
@@ -54,6 +57,12 @@ class Revocation:
         self._revoke(hall, device)
         await self.engine.notify("device", hall, device)
 
+    async def device_renewed(self, hall: str, device: str, token_hash: str) -> None:
+        """The device has a new token (`token_hash`): close the sockets opened with another
+        one here, then tell the other processes."""
+        self.gateway.revoke(hall, device, keep=token_hash)
+        await self.engine.notify("device", hall, device)
+
     async def staff_changed(self, hall: str, number: str) -> None:
         """The account was saved or deleted: sign it out if it may no longer work, then tell
         the other processes."""
@@ -63,13 +72,15 @@ class Revocation:
     # --- notices and checks ----------------------------------------------------------------
 
     async def on_notice(self, notice: Notice) -> None:
-        """Another process revoked a device or changed a staff account."""
+        """Another process revoked or re-paired a device, or changed a staff account."""
         if notice.hall not in self.engine.runners:
             return
         if notice.topic == "device":
             record = await asyncio.to_thread(self.store.device, notice.hall, notice.subject)
             if record is None:
                 self._revoke(notice.hall, notice.subject)
+            else:
+                self.gateway.revoke(notice.hall, record.id, keep=record.token_hash)
         elif notice.topic == "staff":
             await self.check_staff(notice.hall, notice.subject)
 
@@ -80,24 +91,28 @@ class Revocation:
             await self._sign_out(hall, {number})
 
     async def resync(self) -> None:
-        """After a gap in the bus: close the sockets of devices deleted meanwhile and sign out
-        clerks whose accounts were deactivated or deleted, in every hall."""
+        """After a gap in the bus: close the sockets of devices deleted or re-paired meanwhile
+        and sign out clerks whose accounts were deactivated or deleted, in every hall."""
         for hall in self.engine.halls():
             await self._check_devices(hall)
             await self._check_clerks(hall)
 
     async def _check_devices(self, hall: str) -> None:
         live = {
-            s.identity.id
+            (s.identity.id, s.identity.credential)
             for s in self.gateway.sessions
             if s.hall == hall and s.identity.kind != TRACKER and s.close_code is None
         }
         if not live:
             return
-        known = await asyncio.to_thread(self.store.device_ids, hall)
-        for device in live - known:
+        records = await asyncio.to_thread(self.store.devices, hall)
+        tokens = {record.id: record.token_hash for record in records}
+        for device in {device for device, _ in live} - tokens.keys():
             log.info("hall=%s device=%s was deleted: closing its sockets", hall, device)
             self._revoke(hall, device)
+        for device in {device for device, held in live if tokens.get(device, held) != held}:
+            log.info("hall=%s device=%s was re-paired: closing its old sockets", hall, device)
+            self.gateway.revoke(hall, device, keep=tokens[device])
 
     def _revoke(self, hall: str, device: str) -> None:
         self.gateway.revoke(hall, device)

@@ -160,6 +160,27 @@ async def test_a_deleted_device_is_disconnected_on_every_process_within_2_s(
         assert device.connection.close_code == 4401
 
 
+async def test_a_device_re_paired_on_one_process_loses_its_old_sockets_on_every_process(
+    deployment: Deployment, devices: list[Device]
+) -> None:
+    hall = await new_hall_on(deployment.first, deployment.second)
+    with deployment.first.admin() as admin:
+        minted = admin.post(f"/api/halls/{hall}/devices", json={"kind": "call_screen"}).json()
+    on_first = await connected(deployment.first.ws_url, minted["token"], devices)
+    on_second = await connected(deployment.second.ws_url, minted["token"], devices)
+
+    with deployment.first.admin() as admin:
+        response = admin.post(f"/api/halls/{hall}/devices/{minted['device']}/token")
+        assert response.status_code == 200
+    renewed = await connected(deployment.second.ws_url, response.json()["token"], devices)
+
+    for device in (on_first, on_second):
+        await asyncio.wait_for(device.connection.wait_closed(), WITHIN)
+        assert device.connection.close_code == 4401
+    await renewed.send({"type": "ping"})  # the socket with the new token stays
+    assert (await renewed.other())["type"] == "pong"
+
+
 async def test_a_clerk_deactivated_on_one_process_is_signed_out_on_the_other(
     deployment: Deployment, devices: list[Device]
 ) -> None:
@@ -349,3 +370,25 @@ async def test_with_the_bus_down_screens_on_the_other_process_still_get_every_co
 
         await asyncio.wait_for(screen.until_seq(seq), OUTAGE_WITHIN)
         assert [e["seq"] for e in screen.events] == list(range(screen.events[0]["seq"], seq + 1))
+
+
+async def test_with_the_bus_down_a_re_paired_device_still_loses_its_old_sockets(
+    postgres_url: str, private_redis: PrivateRedis, tmp_path: Path, devices: list[Device]
+) -> None:
+    with Deployment(postgres_url, private_redis.url, tmp_path) as deployment:
+        first, second = deployment.first, deployment.second
+        hall = await new_hall_on(first, second)
+        with first.admin() as admin:
+            minted = admin.post(f"/api/halls/{hall}/devices", json={"kind": "call_screen"}).json()
+        old = await connected(second.ws_url, minted["token"], devices)
+
+        private_redis.stop()
+        with first.admin() as admin:
+            response = admin.post(f"/api/halls/{hall}/devices/{minted['device']}/token")
+            assert response.status_code == 200
+        renewed = await connected(second.ws_url, response.json()["token"], devices)
+
+        await asyncio.wait_for(old.connection.wait_closed(), OUTAGE_WITHIN)
+        assert old.connection.close_code == 4401
+        await renewed.send({"type": "ping"})
+        assert (await renewed.other())["type"] == "pong"

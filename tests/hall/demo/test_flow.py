@@ -196,9 +196,9 @@ def test_the_demo_never_prints_an_admin_token_from_the_environment(
     quiet_demo: ServerProcess,
 ) -> None:
     printed = quiet_demo.log()
-    assert "paired device links" in printed  # the demo's lines are out
+    assert f"hall: open {quiet_demo.url}/ and sign in" in printed  # the demo's lines are out
     assert ADMIN_TOKEN not in printed  # HALL_ADMIN_TOKEN is the operator's secret
-    assert "the one in HALL_ADMIN_TOKEN" in printed
+    assert "with the admin token in HALL_ADMIN_TOKEN" in printed
 
 
 @pytest.mark.anyio

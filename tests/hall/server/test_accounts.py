@@ -71,7 +71,7 @@ async def test_devices_are_listed_with_when_they_were_last_seen(
     with server.admin() as admin:
         (before,) = admin.get(f"/api/halls/{hall}/devices").json()
     assert before["last_seen"] is None
-    assert set(before) == {"device", "kind", "window", "name", "created_at", "last_seen"}
+    assert set(before) == {"device", "kind", "window", "name", "created_at", "last_seen", "online"}
 
     await connected(server.ws_url, token, devices)
 
@@ -128,12 +128,24 @@ def test_device_endpoints_refuse_unknown_devices_and_non_admins(
         )
         assert error_of(admin.delete(f"/api/halls/{hall}/devices/nope")) == (404, "unknown_device")
         assert error_of(admin.delete(f"/api/halls/none/devices/{device}")) == (404, "unknown_hall")
+        assert error_of(admin.post(f"/api/halls/{hall}/devices/nope/token")) == (
+            404,
+            "unknown_device",
+        )
+        assert error_of(admin.post(f"/api/halls/none/devices/{device}/token")) == (
+            404,
+            "unknown_hall",
+        )
     with http(server, kiosk) as as_device:
         assert error_of(as_device.get(f"/api/halls/{hall}/devices")) == (403, "forbidden")
         assert error_of(as_device.patch(url, json={"name": "a"})) == (403, "forbidden")
         assert error_of(as_device.delete(url)) == (403, "forbidden")
+        assert error_of(as_device.post(f"{url}/token")) == (403, "forbidden")
     with http(server) as anonymous:
         assert error_of(anonymous.delete(url)) == (401, "unauthorized")
+        assert error_of(anonymous.post(f"{url}/token")) == (401, "unauthorized")
+    with http(server, kiosk) as as_device:  # refused re-pairings left the token working
+        assert as_device.get(f"/api/halls/{hall}/snapshot").status_code == 200
 
 
 def test_a_device_of_another_hall_is_unknown_here(server: ServerProcess, hall: str) -> None:
@@ -146,6 +158,10 @@ def test_a_device_of_another_hall_is_unknown_here(server: ServerProcess, hall: s
             "unknown_device",
         )
         assert admin.get(f"/api/halls/{other}/devices").json() != []
+        assert error_of(admin.post(f"/api/halls/{hall}/devices/{device}/token")) == (
+            404,
+            "unknown_device",
+        )
 
 
 async def test_a_deleted_device_is_disconnected_with_4401_and_its_token_stops_working(
@@ -178,6 +194,59 @@ async def test_a_deleted_device_is_disconnected_with_4401_and_its_token_stops_wo
         )
     await stays.send({"type": "ping"})  # the hall's other devices stay connected
     assert (await stays.other())["type"] == "pong"
+
+
+async def test_a_re_paired_device_gets_a_new_token_and_its_old_sockets_close_with_4401(
+    server: ServerProcess, hall: str, devices: list[Device]
+) -> None:
+    old = paired(server, hall, "clerk", "3号窗口柜员端", window="3")
+    stays = await connected(server.ws_url, mint(server, hall, "call_screen"), devices)
+    first = await connected(server.ws_url, old, devices)
+    second = await connected(server.ws_url, old, devices)
+    device = device_id(server, hall, "3号窗口柜员端")
+
+    with server.admin() as admin:
+        response = admin.post(f"/api/halls/{hall}/devices/{device}/token")
+        assert response.status_code == 200, response.text
+        renewed = response.json()
+        listed = admin.get(f"/api/halls/{hall}/devices").json()
+    assert set(renewed) == {"device", "token", "kind", "window", "name"}
+    assert (renewed["device"], renewed["kind"], renewed["window"], renewed["name"]) == (
+        device,
+        "clerk",
+        "3",
+        "3号窗口柜员端",
+    )
+    assert renewed["token"] != old and len(renewed["token"]) >= 32
+    assert [d["name"] for d in listed if d["device"] == device] == ["3号窗口柜员端"]
+    assert len(listed) == 2  # no device was added
+    assert renewed["token"] not in str(listed)
+
+    assert await closed_with(first) == 4401
+    assert await closed_with(second) == 4401
+    error = await first.other()
+    assert error["type"] == "error" and error["error"]["code"] == "unauthorized"
+    with http(server, old) as revoked:
+        assert error_of(revoked.get(f"/api/halls/{hall}/snapshot")) == (401, "unauthorized")
+    again, refused = await Device.connect(server.ws_url, old)
+    devices.append(again)
+    assert refused["error"]["code"] == "unauthorized"
+    assert await closed_with(again) == 4401
+
+    fresh, welcome = await Device.connect(server.ws_url, renewed["token"])
+    devices.append(fresh)
+    assert welcome["type"] == "welcome"
+    assert welcome["device"] == {"id": device, "kind": "clerk", "hall": hall, "window": "3"}
+    with http(server, renewed["token"]) as new:
+        assert new.get(f"/api/halls/{hall}/snapshot").status_code == 200
+
+    with server.admin() as admin:  # again: the second token replaces the first
+        again_renewed = admin.post(f"/api/halls/{hall}/devices/{device}/token").json()
+    assert await closed_with(fresh) == 4401
+    latest = await connected(server.ws_url, again_renewed["token"], devices)
+    for device_left in (stays, latest):  # the hall's other devices, and the new token, stay
+        await device_left.send({"type": "ping"})
+        assert (await device_left.other())["type"] == "pong"
 
 
 # --- staff ----------------------------------------------------------------------------------
