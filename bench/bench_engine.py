@@ -3,7 +3,7 @@
     python bench/bench_engine.py [--database URL] [--clients 64] [--commands 40]
 
 Every command is acknowledged only after its transaction committed, as over the wire; this
-measures the engine and storage without the websocket layer (see bench_server.py for that).
+measures the engine and storage without the websocket layer (see bench_realtime.py for that).
 """
 
 from __future__ import annotations
