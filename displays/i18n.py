@@ -135,6 +135,10 @@ TABLE: Mapping[str, Mapping[str, str]] = {
         ZH: "请先办结当前号码",
         EN: "Finish the current ticket first",
     },
+    "error.not_signed_in": {
+        ZH: "该窗口尚无工作人员登录，请先登录",
+        EN: "Nobody is signed in at this window; sign in first",
+    },
     "error.no_current_ticket": {ZH: "当前没有正在办理的号码", EN: "No ticket in hand"},
     "error.not_called": {ZH: "该号码尚未叫号", EN: "That ticket has not been called"},
     "error.not_serving": {ZH: "该号码不在办理中", EN: "That ticket is not being served"},

@@ -215,7 +215,11 @@ _EVENT_DATA: Mapping[type[Any], _Render] = {
         "score": e.score,
         "reasons": list(e.reasons),
     },
-    ev.RatingExpired: lambda e, n: {"ticket_id": e.ticket, "window": n.window(e.window)},
+    ev.RatingExpired: lambda e, n: {
+        "ticket_id": e.ticket,
+        "window": n.window(e.window),
+        "reason": e.reason,
+    },
     ev.FollowUpOpened: lambda e, n: {
         "case": e.case,
         "ticket_id": e.ticket,
@@ -272,6 +276,7 @@ def _hall(state: HallState) -> dict[str, Any]:
         "day": state.day,
         "announce_repeat": config.rules.announce_repeat,
         "rating_timeout_seconds": round(config.rules.rating_timeout_seconds),
+        "require_sign_in": config.rules.require_sign_in,
     }
 
 

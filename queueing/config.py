@@ -73,6 +73,10 @@ class Rules:
     follow_up_days: int = 3
     service_target_minutes: float = 15.0
     announce_repeat: int = 2
+    require_sign_in: bool = True
+    """Calling and serving at a window (call_next, call, recall, start, finish, no_show,
+    transfer, park) needs a clerk signed in there: a tablet's open_window opens it for sign-in
+    only. False: an open window calls with nobody signed in (as before version 1.1)."""
     tablet_requires_manager: bool = True
     """A tablet's hall-changing commands need a floor manager signed in on its connection
     (checked at the edge, `displays/command_edge.py`; the core never sees a session)."""

@@ -257,6 +257,13 @@ def _open_window(state: HallState, window_id: str) -> Window:
     return window
 
 
+def _staffed(state: HallState, window: Window) -> Window:
+    """The window, when a clerk is signed in there or the hall does not ask for one."""
+    if window.clerk is None and state.config.rules.require_sign_in:
+        raise errors.NotSignedIn(f"window {window.name}: no clerk is signed in; sign in first")
+    return window
+
+
 def _changed(window: Window, cause: str, t: float, **changes: Any) -> ev.WindowChanged:
     if "status" in changes and changes["status"] != window.status:
         changes["since"] = t
@@ -361,7 +368,7 @@ def _text(text: str, field: str) -> str:
 
 
 def _call_next(state: HallState, command: cmd.CallNext, t: float) -> Events:
-    window = _open_window(state, command.window)
+    window = _staffed(state, _open_window(state, command.window))
     choice = choose_next(
         state.config.rules,
         window.id,
@@ -376,7 +383,7 @@ def _call_next(state: HallState, command: cmd.CallNext, t: float) -> Events:
 
 
 def _call_ticket(state: HallState, command: cmd.CallTicket, t: float) -> Events:
-    window = _open_window(state, command.window)
+    window = _staffed(state, _open_window(state, command.window))
     ticket = _waiting_ticket(state, command.ticket)
     if ticket.target_window is not None and ticket.target_window != window.id:
         raise errors.NotYourWindow(f"ticket {ticket.number} waits for another window")
@@ -385,12 +392,22 @@ def _call_ticket(state: HallState, command: cmd.CallTicket, t: float) -> Events:
     return _call(state, window, ticket, t)
 
 
+NEXT_CALLED = "next_called"
+"""Why a pending rating ends when its window moves on to the next citizen."""
+
+
 def _call(state: HallState, window: Window, ticket: Ticket, t: float) -> Events:
     called = replace(
         ticket, state=CALLED, window=window.id, target_window=None, called_at=t, recalls=0
     )
     streak = window.priority_streak + 1 if ticket.priority != NORMAL else 0
+    ended: Events = [
+        ev.RatingExpired(pending.ticket, pending.window, NEXT_CALLED)
+        for pending in state.ratings.values()
+        if pending.window == window.id
+    ]
     return [
+        *ended,
         ev.TicketCalled(called, window.id, window.name, recall=False),
         _changed(window, "call", t, status=CALLING, ticket=ticket.id, priority_streak=streak),
     ]
@@ -402,7 +419,7 @@ def _in_hand(state: HallState, window_id: str) -> tuple[Window, Ticket]:
         raise errors.WindowClosed(f"window {window.name} is closed")
     if window.ticket is None:
         raise errors.NoCurrentTicket(f"window {window.name} has no ticket in hand")
-    return window, state.tickets[window.ticket]
+    return _staffed(state, window), state.tickets[window.ticket]
 
 
 def _recall(state: HallState, command: cmd.Recall, t: float) -> Events:
@@ -454,7 +471,7 @@ def _finish(state: HallState, command: cmd.Finish, t: float) -> Events:
     ]
     window_id, ticket_id = window.id, ticket.id
     events += [
-        ev.RatingExpired(pending.ticket, pending.window)
+        ev.RatingExpired(pending.ticket, pending.window, NEXT_CALLED)
         for pending in state.ratings.values()
         if pending.window == window_id or pending.ticket == ticket_id
     ]

@@ -102,6 +102,13 @@ class WindowNotPaused(DomainError):
     code = "window_not_paused"
 
 
+class NotSignedIn(DomainError):
+    """No clerk is signed in at the window, and the hall's calls need one (`require_sign_in`):
+    a rating would go to nobody."""
+
+    code = "not_signed_in"
+
+
 class WindowBusy(DomainError):
     """The window has a ticket in hand."""
 

@@ -170,11 +170,14 @@ class RatingSubmitted(Attributed):
 
 @dataclass(frozen=True, slots=True)
 class RatingExpired(Attributed):
-    """No rating came within the timeout: the service counts as not rated."""
+    """A pending rating ended without a score: the service counts as not rated. `reason`:
+    `timeout` (none came within the hall's rating timeout) or `next_called` (the window called
+    or served its next citizen, whom the pad now shows)."""
 
     name: ClassVar[str] = "rating.expired"
     ticket: str
     window: str
+    reason: str = "timeout"
 
 
 @dataclass(frozen=True, slots=True)

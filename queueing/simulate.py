@@ -1,8 +1,8 @@
 """The day simulator: whole days of a hall, run through the real `decide`/`apply` and routing.
 
-Nothing here models the hall itself: every ticket is issued with `IssueTicket`, every window is
-opened with `OpenWindow`, clerks `CallNext`, `Start`, `Finish` and `NoShow` exactly as terminals
-do, and the hall's own routing policy picks each next ticket. The simulator only plays the
+Nothing here models the hall itself: every ticket is issued with `IssueTicket`, a clerk signs
+in at every window with `SignIn`, clerks `CallNext`, `Start`, `Finish` and `NoShow` exactly as
+terminals do, and the hall's own routing policy picks each next ticket. The simulator only plays the
 citizens and the clerks:
 
 - citizens arrive per queue as a Poisson process whose rate may change every local hour, from
@@ -315,8 +315,9 @@ class _Run:
         self.tickets, self.idle, self.finishes = {}, {}, []
         arrivals = day_arrivals(self.config, demand, self.rng, day)
         every = max(1, math.ceil(len(arrivals) / self.eta_samples)) if self.eta_samples else 0
-        for window in self.config.windows:
-            self.submit(cmd.OpenWindow(window.id), open_at)
+        for window in self.config.windows:  # a clerk signs in at each window (上岗)
+            clerk = f"sim-{window.id}"
+            self.submit(cmd.SignIn(window.id, clerk, f"Clerk {window.id}"), open_at)
             self.idle[window.id] = None
         last = self._run_day(arrivals, every, open_at)
         self._end_day()

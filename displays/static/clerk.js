@@ -277,13 +277,16 @@ function render() {
     chip.textContent = t(`window.status.${window.status}`);
   }
   $("#top-clerk").textContent = open && window.clerk ? t("clerk.on_duty", { name: window.clerk }) : "";
-  show($("#sign-in"), Boolean(window) && !open);
-  show($("#desk"), open);
-  if (window && !open) $("#sign-in-window").textContent = window.name;
+  // Calls need a clerk signed in (hall rule require_sign_in): a window opened from the tablet,
+  // or left by a clerk whose account was deactivated, asks for sign-in as a closed one does.
+  const signIn = Boolean(window) && (!open || (!window.clerk && state.hall?.require_sign_in !== false));
+  show($("#sign-in"), signIn);
+  show($("#desk"), open && !signIn);
+  if (signIn) $("#sign-in-window").textContent = window.name;
   const notice = $("#notice");
   notice.textContent = state.notice;
   show(notice, Boolean(state.notice));
-  if (!open) return;
+  if (!open || signIn) return;
   const paused = $("#paused");
   show(paused, window.status === "paused");
   paused.textContent = t("clerk.paused", { reason: window.reason ?? "" });

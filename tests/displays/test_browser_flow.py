@@ -14,7 +14,14 @@ import pytest
 
 from tests.support.browser import Pages, both_languages, text_of, wait_for_text
 from tests.support.device import Device
-from tests.support.server import CLERK, HallSetup, ServerProcess, mint, signed_in_tablet
+from tests.support.server import (
+    CLERK,
+    HallSetup,
+    ServerProcess,
+    mint,
+    new_hall,
+    signed_in_tablet,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -175,6 +182,25 @@ async def test_the_clerk_transfers_parks_pauses_and_signs_out_with_function_keys
     await clerk.click("#sign-out-confirm")
     await clerk.wait_for_selector("#sign-in:not([hidden])")
     await led.wait_for_selector("#led[data-status='closed']")
+    await tablet.close()
+    assert pages.messages() == []
+
+
+async def test_a_clerk_terminal_asks_for_sign_in_while_its_open_window_has_no_clerk(
+    server: ServerProcess, pages: Pages
+) -> None:
+    """With the default rule `require_sign_in`, a window the tablet opened cannot call until
+    a clerk signs in: its terminal shows the sign-in form, not the call buttons."""
+    hall = new_hall(server, HallSetup(staff=(CLERK,), rules={"require_sign_in": True}))
+    tablet, _ = await signed_in_tablet(server, hall)
+    await tablet.ok("open_window", {"window": "1"})
+    clerk = await pages.open("/clerk", hall, "clerk", "1")
+
+    await clerk.wait_for_selector("#sign-in:not([hidden])")
+    assert await clerk.is_hidden("#desk")
+    await both_languages(clerk, "clerk-open-unstaffed", "#top-status", "空闲", "Available")
+    await sign_in(clerk)
+    await clerk.wait_for_selector("#desk:not([hidden])")
     await tablet.close()
     assert pages.messages() == []
 

@@ -65,16 +65,16 @@ def test_a_utc_hall_turns_its_day_at_midnight_utc() -> None:
 
 def test_a_new_day_closes_windows_and_clears_what_was_in_play() -> None:
     hall = Hall(hall_config(ALL_DAY), local("20:00"))
-    hall.open("1", "3")
+    hall.open("1", "2", "3")
     hall.do(cmd.Broadcast("系统维护"))
     hall.issue()
     hall.issue()
     hall.call("1")
     hall.do(cmd.NoShow("1"))
     hall.issue("tax")
-    hall.serve("3")
+    hall.serve("3")  # its rating stays pending: window 3 calls nobody after it
     hall.issue("tax")
-    hall.call("3")
+    hall.call("2")
     hall.do(cmd.Pause("1", "lunch"))
     assert hall.state.ratings and hall.state.calls
 

@@ -436,11 +436,12 @@ def _morning(state: HallState, now: datetime, ledger: Ledger) -> HallState:
 
 
 def open_every_window(state: HallState, now: datetime, ledger: Ledger) -> HallState:
+    """Every window open, staffed (calls need a clerk: `require_sign_in`) and free."""
     for window in list(state.windows.values()):
         if window.status == PAUSED:
             state = step(state, cmd.Resume(window.id), now, ledger)
-        elif window.status == CLOSED:
-            state = step(state, cmd.OpenWindow(window.id), now, ledger)
+        if state.windows[window.id].clerk is None:  # signing in opens a closed window too
+            state = step(state, cmd.SignIn(window.id, f"opener-{window.id}", "Clerk"), now, ledger)
         if state.windows[window.id].ticket is not None:
             state = step(state, cmd.Finish(window.id), now, ledger)
     assert all(w.status == IDLE for w in state.windows.values())

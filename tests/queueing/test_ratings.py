@@ -106,9 +106,34 @@ def test_no_rating_within_the_timeout_counts_as_not_rated() -> None:
     hall.advance(seconds=1)
     expired = of_type(hall.do(cmd.Tick()), ev.RatingExpired)
 
-    assert [(e.ticket, e.window) for e in expired] == [(ticket.id, "1")]
+    assert [(e.ticket, e.window, e.reason) for e in expired] == [(ticket.id, "1", "timeout")]
     assert hall.state.ratings == {}
     assert hall.refuse(cmd.Rate(ticket.id, 5)) == "no_rating_pending"
+
+
+def test_calling_the_next_ticket_at_a_window_ends_its_pending_rating(hall: Hall) -> None:
+    """The pad shows the window's current citizen: once the next one is called, the previous
+    citizen's rating is over (`next_called`), and the new citizen is never asked to rate it."""
+    first = finished_at(hall)
+    hall.issue()
+
+    events = hall.do(cmd.CallNext("1"))
+
+    expired = of_type(events, ev.RatingExpired)
+    assert [(e.ticket, e.window, e.reason) for e in expired] == [(first.id, "1", "next_called")]
+    assert first.id not in hall.state.ratings
+    assert hall.refuse(cmd.Rate(first.id, 5)) == "no_rating_pending"
+
+
+def test_calling_at_another_window_leaves_a_pending_rating_alone(hall: Hall) -> None:
+    first = finished_at(hall, "1")
+    hall.open("2")
+    hall.issue()
+
+    hall.do(cmd.CallNext("2"))
+
+    assert of_type(hall.log, ev.RatingExpired) == []
+    assert first.id in hall.state.ratings
 
 
 def test_the_next_finish_at_a_window_closes_its_pending_rating(hall: Hall) -> None:

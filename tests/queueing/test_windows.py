@@ -7,7 +7,7 @@ import pytest
 from queueing import commands as cmd
 from queueing import events as ev
 from queueing.decide import MAX_TEXT
-from tests.queueing.conftest import Hall, of_type
+from tests.queueing.conftest import Hall, hall_config, of_type
 
 
 def test_windows_start_the_day_closed(hall: Hall) -> None:
@@ -89,8 +89,35 @@ def test_a_revoked_clerk_with_a_ticket_in_hand_leaves_the_ticket_at_the_open_win
     assert [e.cause for e in of_type(events, ev.WindowChanged)] == ["staff_revoked"]
     window = hall.state.windows["1"]
     assert (window.status, window.clerk, window.ticket) == ("calling", None, called.id)
-    hall.do(cmd.Finish("1"))  # a floor manager finishes it at the window
+    assert hall.refuse(cmd.Finish("1")) == "not_signed_in"  # its rating would go to nobody
+    hall.do(cmd.SignIn("1", "s-02", "李四"))  # another clerk takes the window over
+    hall.do(cmd.Finish("1"))
     assert hall.status("1") == "idle"
+
+
+def test_an_open_window_with_nobody_signed_in_does_not_call(hall: Hall) -> None:
+    """`open_window` (the tablet's) opens a window for sign-in: calls and services there need a
+    clerk, so that every service has someone its rating goes to."""
+    hall.do(cmd.OpenWindow("1"))
+    hall.issue()
+
+    assert hall.refuse(cmd.CallNext("1")) == "not_signed_in"
+    ticket = next(iter(hall.state.tickets))
+    assert hall.refuse(cmd.CallTicket("1", ticket)) == "not_signed_in"
+    hall.do(cmd.SignIn("1", "s-01", "张三"))
+    assert hall.call("1") is not None
+
+
+def test_a_hall_may_let_open_windows_call_without_a_clerk() -> None:
+    hall = Hall(hall_config({"require_sign_in": False}))
+    hall.do(cmd.OpenWindow("1"))
+    hall.issue()
+
+    called = hall.call("1")
+
+    assert called is not None
+    hall.do(cmd.Finish("1"))
+    assert hall.state.ratings[called.id].clerk is None
 
 
 def test_revoking_a_clerk_who_left_changes_nothing(hall: Hall) -> None:

@@ -217,3 +217,27 @@ async def test_a_tablet_moves_and_prioritises_waiting_tickets(server: ServerProc
         assert (response.status_code, response.json()["error"]["code"]) == (400, "bad_request")
     for device in (kiosk, tablet, screen2, screen3, tracker):
         await device.close()
+
+
+async def test_a_window_opened_from_the_tablet_calls_only_once_a_clerk_signs_in(
+    server: ServerProcess,
+) -> None:
+    """The default hall rule `require_sign_in`: a tablet opens a window for sign-in; calls and
+    services there are `not_signed_in` until a clerk signs in, so every rating has a clerk."""
+    hall = f"m{uuid.uuid4().hex[:8]}"
+    create_hall(server, hall, require_sign_in=True)
+    add_staff(server, hall, "1001", "王晓丽", "secret1")
+    kiosk, _ = await Device.connect(server.ws_url, mint(server, hall, "kiosk"))
+    tablet, welcome = await signed_in_tablet(server, hall)
+    clerk, _ = await Device.connect(server.ws_url, mint(server, hall, "clerk", "1"))
+    assert welcome["snapshot"]["hall"]["require_sign_in"] is True
+    await kiosk.ok("issue_ticket", {"service": "social"})
+    await tablet.ok("open_window", {"window": "1"})
+
+    for device in (tablet, clerk):
+        await expect(device, "call_next", {"window": "1"}, "not_signed_in")
+    await clerk.ok("sign_in", {"window": "1", "staff": "1001", "password": "secret1"})
+    called = await clerk.ok("call_next", {"window": "1"})
+    assert called["ticket"]["number"] == "A001"
+    for device in (kiosk, tablet, clerk):
+        await device.close()
