@@ -5,7 +5,7 @@ The engine in `hall/engine.py` implements `HallService`; the gateway and pages u
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -23,15 +23,6 @@ class HallView:
     state: HallState
     seq: int
     estimate: Estimate
-
-
-class Subscription(Protocol):
-    """Events of one hall after a given seq, in order. Ends (StopAsyncIteration) when the
-    subscriber fell too far behind: it must resume from the last seq it saw."""
-
-    def __aiter__(self) -> AsyncIterator[SequencedEvent]: ...
-
-    def close(self) -> None: ...
 
 
 class Listening(Protocol):
@@ -68,15 +59,6 @@ class HallService(Protocol):
     async def events_after(self, hall: str, seq: int) -> list[SequencedEvent] | None:
         """The events after `seq`, or None when they are no longer kept (send a snapshot)."""
 
-    def subscribe(
-        self,
-        hall: str,
-        accept: Callable[[SequencedEvent], bool] | None = None,
-        group: Hashable = None,
-    ) -> Subscription:
-        """Live events committed from now on; only those `accept` takes, when given.
-        Subscribers naming the same `group` share their `accept`: it runs once per event."""
-
     def listen(
         self,
         hall: str,
@@ -84,8 +66,10 @@ class HallService(Protocol):
         accept: Callable[[SequencedEvent], bool] | None = None,
         group: Hashable = None,
     ) -> Listening:
-        """As `subscribe`, but `deliver` is called with each event as it is committed, on the
-        event loop, with nothing queued in between: it must not block, and bounds itself."""
+        """Live events committed from now on, each handed to `deliver` as it is committed, on
+        the event loop, with nothing queued in between: it must not block, and bounds itself.
+        Only those `accept` takes, when given; listeners naming the same `group` share their
+        `accept`: it runs once per event."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ import logging
 import time
 import uuid
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Mapping
+from collections.abc import Awaitable, Callable, Hashable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol, TypeVar
@@ -65,7 +65,6 @@ REPLY_TTL = timedelta(hours=24)
 RING_SIZE = 50_000
 SNAPSHOT_EVERY = 1_000
 BATCH_MAX = 256
-SUBSCRIBER_QUEUE = 2_000
 ESTIMATE_MAX_AGE = 1.0
 REPLY_DEADLINE = 4.5
 """Seconds from a command's arrival to its reply at the latest: a command still unanswered then
@@ -128,50 +127,8 @@ class UnknownHall(KeyError):
     """No hall with that id on this server."""
 
 
-class _Subscription:
-    """One subscriber's bounded queue. Overflow ends it: the subscriber gets every event queued
-    before the overflow, in order and without a gap, then the end, and must resume from there."""
-
-    def __init__(self, runner: HallRunner, audience: _Audience) -> None:
-        self._runner = runner
-        self._audience = audience
-        self._capacity = runner.engine.subscriber_queue
-        # one place more than the capacity, kept for the end marker
-        self._queue: asyncio.Queue[SequencedEvent | None] = asyncio.Queue(self._capacity + 1)
-        self.lagged = False
-
-    def push(self, event: SequencedEvent) -> None:
-        if self.lagged:
-            return
-        if self._queue.qsize() < self._capacity:
-            self._queue.put_nowait(event)
-            return
-        self.lagged = True
-        self._runner.engine.dropped_subscribers += 1
-        self._runner.unsubscribe(self, self._audience)
-        self._queue.put_nowait(None)
-
-    def __aiter__(self) -> AsyncIterator[SequencedEvent]:
-        return self._iterate()
-
-    async def _iterate(self) -> AsyncIterator[SequencedEvent]:
-        while True:
-            item = await self._queue.get()
-            if item is None:
-                return
-            yield item
-
-    def close(self) -> None:
-        self._runner.unsubscribe(self, self._audience)
-        if not self.lagged:
-            self.lagged = True
-            while not self._queue.empty():
-                self._queue.get_nowait()
-            self._queue.put_nowait(None)
-
-
 class _Listener:
-    """A subscriber handed each event as it is committed, on the loop, with no queue between
+    """A listener handed each event as it is committed, on the loop, with no queue between
     (a device session writes it straight to its socket and bounds itself). A listener that
     raises is logged and removed: the commit and the other listeners go on."""
 
@@ -194,12 +151,12 @@ class _Listener:
 
 
 class _Audience:
-    """Subscribers that receive the same events: `accept` runs once per event for all."""
+    """Listeners that receive the same events: `accept` runs once per event for all."""
 
     def __init__(self, key: Hashable, accept: Accept | None) -> None:
         self.key = key
         self.accept = accept
-        self.members: set[_Subscription | _Listener] = set()
+        self.members: set[_Listener] = set()
 
 
 @dataclass
@@ -230,7 +187,7 @@ class _Written:
 
 
 class HallRunner:
-    """Owns one hall: its state, its recent events, its subscribers, its command queue."""
+    """Owns one hall: its state, its recent events, its listeners, its command queue."""
 
     def __init__(self, engine: Engine, hall: str, state: HallState, seq: int) -> None:
         self.engine = engine
@@ -273,8 +230,8 @@ class HallRunner:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
         for audience in list(self.audiences.values()):
-            for subscriber in list(audience.members):
-                subscriber.close()
+            for listener in list(audience.members):
+                listener.close()
 
     def enqueue(self, item: _Pending) -> None:
         """Queue a command. Unanswered after `REPLY_DEADLINE` seconds, it gets `unavailable`
@@ -456,8 +413,8 @@ class HallRunner:
         self.recent.append(event)
         for audience in list(self.audiences.values()):
             if audience.accept is None or audience.accept(event):
-                for subscriber in list(audience.members):
-                    subscriber.push(event)
+                for listener in list(audience.members):
+                    listener.push(event)
         self.engine.monitor.event(event, local)
 
     async def catch_up(self) -> None:
@@ -487,20 +444,14 @@ class HallRunner:
         self.engine.monitor.command(self.hall, item.command.name, outcome, seconds)
         log_command(self.hall, item.actor, item.command.name, reply, item.received)
 
-    def subscribe(self, accept: Accept | None = None, group: Hashable = None) -> _Subscription:
-        """Subscribers naming the same `group` share one `accept` (called once per event)."""
-        audience = self._audience(accept, group)
-        subscription = _Subscription(self, audience)
-        audience.members.add(subscription)
-        return subscription
-
     def listen(
         self,
         deliver: Callable[[SequencedEvent], None],
         accept: Accept | None = None,
         group: Hashable = None,
     ) -> _Listener:
-        """`deliver` is called with each accepted event as it is committed (see `_Listener`)."""
+        """`deliver` is called with each accepted event as it is committed (see `_Listener`).
+        Listeners naming the same `group` share one `accept` (called once per event)."""
         audience = self._audience(accept, group)
         listener = _Listener(self, audience, deliver)
         audience.members.add(listener)
@@ -513,8 +464,8 @@ class HallRunner:
             audience = self.audiences[key] = _Audience(key, accept)
         return audience
 
-    def unsubscribe(self, subscription: _Subscription | _Listener, audience: _Audience) -> None:
-        audience.members.discard(subscription)
+    def unsubscribe(self, listener: _Listener, audience: _Audience) -> None:
+        audience.members.discard(listener)
         if not audience.members and self.audiences.get(audience.key) is audience:
             del self.audiences[audience.key]
 
@@ -561,17 +512,14 @@ class Engine:
         render: RenderResult,
         clock: Callable[[], datetime] = utc_now,
         snapshot_every: int = SNAPSHOT_EVERY,
-        subscriber_queue: int = SUBSCRIBER_QUEUE,
     ) -> None:
         self.store = store
         self.bus = bus
         self.render = render
         self.clock = clock
         self.snapshot_every = snapshot_every
-        self.subscriber_queue = subscriber_queue
         self.process_id = uuid.uuid4().hex
         self.runners: dict[str, HallRunner] = {}
-        self.dropped_subscribers = 0
         self.malformed_notices = 0
         self.monitor: Monitor = _NoMonitor()
         self.on_notice: Callable[[Notice], Awaitable[None]] | None = None
@@ -804,11 +752,6 @@ class Engine:
 
     async def events_after(self, hall: str, seq: int) -> list[SequencedEvent] | None:
         return await self.runner(hall).events_after(seq)
-
-    def subscribe(
-        self, hall: str, accept: Accept | None = None, group: Hashable = None
-    ) -> _Subscription:
-        return self.runner(hall).subscribe(accept, group)
 
     def listen(
         self,

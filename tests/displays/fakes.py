@@ -3,9 +3,9 @@
 `FakeHalls` keeps each hall's state built by the real core (`decide`, `apply`). Like the engine it
 numbers a hall's events from 1 (seq 1 is the hall's `hall.configured`), replies with `Reply`s
 (results rendered by `displays.results`), remembers replies per (scope, key), keeps every event
-for `events_after`, and gives each subscriber a bounded queue that ends when it overflows.
+for `events_after`, and hands each event to every listener as it commits (as the engine does).
 A command commits at once, without awaiting anything: a test that calls `commit` several times in
-a row has those events queued for every subscriber before any of them runs.
+a row has every listener handed those events before any device reads one.
 
 The hall clock starts on a Monday at 09:00 (hall time, open for tickets) and moves `step` per
 commit. `FakeDirectory` knows the fixed device tokens of `DEVICES` and the staff of `STAFF`.
@@ -13,9 +13,8 @@ commit. `FakeDirectory` knows the fixed device tokens of `DEVICES` and the staff
 
 from __future__ import annotations
 
-import asyncio
 import itertools
-from collections.abc import AsyncIterator, Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -35,51 +34,7 @@ from queueing.stream import Actor, Reply, SequencedEvent
 from tests.displays.halls import DOCUMENT, MONDAY_9AM
 
 HALL = "demo"
-QUEUE_SIZE = 1_000
-"""A subscriber's queue; one more event ends the subscription (the device must resume)."""
-
 Accept = Callable[[SequencedEvent], bool]
-
-
-class FakeSubscription:
-    """One subscriber's bounded queue of events; overflow or `close` ends the iteration."""
-
-    def __init__(self, audience: _Audience, size: int) -> None:
-        self._audience = audience
-        self._size = size
-        # One place more than `size`, kept for the end: an overflow loses no queued event.
-        self._queue: asyncio.Queue[SequencedEvent | None] = asyncio.Queue(size + 1)
-        self.ended = False
-        audience.members.add(self)
-
-    def push(self, event: SequencedEvent) -> None:
-        if self.ended:
-            return
-        if self._queue.qsize() >= self._size:
-            self._end()
-        else:
-            self._queue.put_nowait(event)
-
-    def __aiter__(self) -> AsyncIterator[SequencedEvent]:
-        return self._iterate()
-
-    async def _iterate(self) -> AsyncIterator[SequencedEvent]:
-        while (event := await self._queue.get()) is not None:
-            yield event
-
-    def close(self) -> None:
-        """Drop what is queued and end the iteration."""
-        while not self._queue.empty():
-            self._queue.get_nowait()
-        self.ended = True
-        self._audience.members.discard(self)
-        self._queue.put_nowait(None)
-
-    def _end(self) -> None:
-        if not self.ended:
-            self.ended = True
-            self._audience.members.discard(self)
-            self._queue.put_nowait(None)
 
 
 class FakeListener:
@@ -95,15 +50,15 @@ class FakeListener:
 
 
 class _Audience:
-    """Subscribers naming the same group: `accept` runs once per event for all of them."""
+    """Listeners naming the same group: `accept` runs once per event for all of them."""
 
     def __init__(self, accept: Accept | None) -> None:
         self.accept = accept
-        self.members: set[FakeSubscription | FakeListener] = set()
+        self.members: set[FakeListener] = set()
 
 
 class FakeHall:
-    """One hall: its state, every event committed, the replies remembered, its subscribers."""
+    """One hall: its state, every event committed, the replies remembered, its listeners."""
 
     def __init__(self, document: Mapping[str, Any], now: datetime, step: timedelta) -> None:
         config = parse_config(dict(document))
@@ -148,9 +103,6 @@ class FakeHall:
                 for member in list(audience.members):
                     member.push(event)
 
-    def subscribe(self, accept: Accept | None, group: Hashable, size: int) -> FakeSubscription:
-        return FakeSubscription(self._audience(accept, group), size)
-
     def listen(
         self, deliver: Callable[[SequencedEvent], None], accept: Accept | None, group: Hashable
     ) -> FakeListener:
@@ -173,11 +125,9 @@ class FakeHalls:
         *,
         start: datetime = MONDAY_9AM,
         step: timedelta = timedelta(seconds=5),
-        queue_size: int = QUEUE_SIZE,
     ) -> None:
         halls = (FakeHall(document, start, step) for document in documents)
         self.by_id: dict[str, FakeHall] = {hall.id: hall for hall in halls}
-        self.queue_size = queue_size
         self._tracks = itertools.count(1)
 
     def hall(self, hall: str = HALL) -> FakeHall:
@@ -213,11 +163,6 @@ class FakeHalls:
         if not 0 <= seq <= len(log):
             return None
         return log[seq:]
-
-    def subscribe(
-        self, hall: str, accept: Accept | None = None, group: Hashable = None
-    ) -> FakeSubscription:
-        return self.by_id[hall].subscribe(accept, group, self.queue_size)
 
     def listen(
         self,

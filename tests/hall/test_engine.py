@@ -126,26 +126,3 @@ async def test_two_engines_on_one_postgres_never_call_a_ticket_twice(postgres_ur
     assert first.view(config.id).state == second.view(config.id).state
     for engine in engines:
         await stop_engine(engine)
-
-
-async def test_a_subscriber_that_falls_behind_gets_every_event_before_its_end(
-    sqlite_url: str,
-) -> None:
-    """An overflowing subscriber ends, and resumes after the last event it got: that event and
-    every one before it must have reached it, or the device would never see the missing one."""
-    store = open_store(sqlite_url)
-    store.upgrade()
-    bus = open_bus("memory://")
-    await bus.connect()
-    engine = Engine(store, bus, render=render_result, subscriber_queue=3)
-    await engine.start()
-    config = hall_config()
-    await engine.configure(config)
-    subscription = engine.subscribe(config.id)
-    first = engine.view(config.id).seq + 1
-    for number in range(5):
-        await engine.submit(config.id, cmd.IssueTicket("social"), scope="k", key=str(number))
-    received = [event.seq async for event in subscription]
-    assert received == [first, first + 1, first + 2]
-    assert engine.dropped_subscribers == 1
-    await stop_engine(engine)

@@ -80,16 +80,23 @@ async def issue(engine: Engine, hall: str, count: int) -> int:
     return engine.view(hall).seq
 
 
+def listening(engine: Engine, hall: str) -> asyncio.Queue[SequencedEvent]:
+    """The events `engine` hands its listeners of `hall` from now on, as a device sees them."""
+    events: asyncio.Queue[SequencedEvent] = asyncio.Queue()
+    engine.listen(hall, events.put_nowait)
+    return events
+
+
 async def received(
-    events: AsyncIterator[SequencedEvent], upto: int, timeout: float = WITHIN
+    events: asyncio.Queue[SequencedEvent], upto: int, timeout: float = WITHIN
 ) -> list[int]:
-    """The seqs a subscriber gets, up to `upto`, within `timeout` seconds."""
+    """The seqs a listener gets, up to `upto`, within `timeout` seconds."""
     seqs: list[int] = []
 
     async def read() -> None:
-        async for event in events:
-            seqs.append(event.seq)
-            if event.seq >= upto:
+        while True:
+            seqs.append((await events.get()).seq)
+            if seqs[-1] >= upto:
                 return
 
     await asyncio.wait_for(read(), timeout)
@@ -106,10 +113,10 @@ async def test_a_hall_created_by_one_process_runs_on_the_others_at_once(
 
     assert created
     await eventually(lambda: config.id in second.halls(), timeout=WITHIN)
-    subscription = second.subscribe(config.id)
+    events = listening(second, config.id)
     before = first.view(config.id).seq
     seq = await issue(first, config.id, 3)
-    assert await received(aiter(subscription), seq) == list(range(before + 1, seq + 1))
+    assert await received(events, seq) == list(range(before + 1, seq + 1))
 
 
 async def test_another_process_hands_its_listeners_events_with_the_state_they_left(
@@ -147,14 +154,14 @@ async def test_a_malformed_bus_message_is_skipped_and_counted_and_later_events_a
     config = hall_config()
     await first.configure(config)
     await eventually(lambda: config.id in second.halls(), timeout=WITHIN)
-    subscription = second.subscribe(config.id)
+    events = listening(second, config.id)
 
     await bus.publish(hall_channel(config.id), "not-a-number:abc")
     await bus.publish(HALLS_CHANNEL, "nobody:device")
     before = first.view(config.id).seq
     seq = await issue(first, config.id, 5)
 
-    assert await received(aiter(subscription), seq) == list(range(before + 1, seq + 1))
+    assert await received(events, seq) == list(range(before + 1, seq + 1))
     assert second.malformed_notices == 2
     # a notice still works after the bad ones: a new hall is found
     other = hall_config()
@@ -171,12 +178,11 @@ async def test_a_process_that_hears_nothing_from_the_bus_polls_the_database(
     config = hall_config()
     await first.configure(config)
     await eventually(lambda: config.id in second.halls(), timeout=3.0)
-    subscription = second.subscribe(config.id)
+    events = listening(second, config.id)
     before = first.view(config.id).seq
 
     seq = await issue(first, config.id, 2)
 
-    events = aiter(subscription)
     assert await received(events, seq, timeout=3.0) == list(range(before + 1, seq + 1))
 
 
