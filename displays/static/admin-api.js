@@ -2,7 +2,7 @@
 // storage, key `hall.admin_token`, the same the front door uses; never in an address), the
 // HTTP API with it, the server's problems shown next to the fields they name, and the toast.
 
-import { $, explain, onLanguageChange, show } from "./hall.js";
+import { $, el, explain, onLanguageChange, show } from "./hall.js";
 
 export const TOKEN_KEY = "hall.admin_token";
 const TOAST_MS = 5000;
@@ -211,6 +211,30 @@ export function toast(text, kind = "ok") {
 export function showError(node, error) {
   node.textContent = error ? (error instanceof ApiError ? error.text : String(error.message ?? error)) : "";
   show(node, Boolean(error));
+}
+
+// --- the sections' lists (devices, staff) ----------------------------------------------------
+
+/** GET one of a hall's lists for a section whose hall is `section.hall`: its rows, or null when
+ * the section moved to another hall meanwhile or the request failed (shown in `errorNode`). */
+export async function loadHallList(section, rest, errorNode) {
+  const hall = section.hall;
+  if (!hall) return null;
+  try {
+    const rows = await api("GET", hallPath(hall, rest));
+    if (hall !== section.hall) return null;
+    showError(errorNode, null);
+    return rows;
+  } catch (error) {
+    showError(errorNode, error);
+    return null;
+  }
+}
+
+/** Fill `list` with an item per row, or a row saying there are none. */
+export function fillList(list, rows, noneText, itemOf) {
+  if (!rows.length) list.replaceChildren(el("li", { class: "empty-row" }, noneText));
+  else list.replaceChildren(...rows.map(itemOf));
 }
 
 // --- dialogs -------------------------------------------------------------------------------------

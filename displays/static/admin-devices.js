@@ -14,7 +14,9 @@ import {
   clearOnEdit,
   clearProblems,
   confirmAction,
+  fillList,
   hallPath,
+  loadHallList,
   problemsOf,
   showError,
   showProblems,
@@ -59,17 +61,10 @@ export function closeDevices() {
 }
 
 async function refresh() {
-  if (!state.hall) return;
-  const hall = state.hall;
-  try {
-    const devices = await api("GET", hallPath(hall, "/devices"));
-    if (hall !== state.hall) return;
-    state.devices = devices;
-    showError($("#devices-error"), null);
-    render();
-  } catch (error) {
-    showError($("#devices-error"), error);
-  }
+  const devices = await loadHallList(state, "/devices", $("#devices-error"));
+  if (devices === null) return;
+  state.devices = devices;
+  render();
 }
 
 function windowName(id) {
@@ -83,16 +78,11 @@ function lastSeen(device) {
 }
 
 function render() {
-  const list = $("#device-list");
   $("#devices-count").textContent = t("admin.devices.count", {
     count: state.devices.length,
     online: state.devices.filter((device) => device.online).length,
   });
-  if (!state.devices.length) {
-    list.replaceChildren(el("li", { class: "empty-row" }, t("admin.devices.none")));
-    return;
-  }
-  list.replaceChildren(...state.devices.map(deviceItem));
+  fillList($("#device-list"), state.devices, t("admin.devices.none"), deviceItem);
 }
 
 function deviceItem(device) {

@@ -13,7 +13,9 @@ import {
   clearOnEdit,
   clearProblems,
   confirmAction,
+  fillList,
   hallPath,
+  loadHallList,
   problemsOf,
   showError,
   showProblems,
@@ -40,17 +42,10 @@ export async function showStaff(hall) {
 }
 
 async function refresh() {
-  if (!state.hall) return;
-  const hall = state.hall;
-  try {
-    const staff = await api("GET", hallPath(hall, "/staff"));
-    if (hall !== state.hall) return;
-    state.staff = staff;
-    showError($("#staff-error"), null);
-    render();
-  } catch (error) {
-    showError($("#staff-error"), error);
-  }
+  const staff = await loadHallList(state, "/staff", $("#staff-error"));
+  if (staff === null) return;
+  state.staff = staff;
+  render();
 }
 
 function picture(member) {
@@ -58,16 +53,11 @@ function picture(member) {
 }
 
 function render() {
-  const list = $("#staff-list");
   $("#staff-count").textContent = t("admin.staff.count", {
     count: state.staff.length,
     active: state.staff.filter((member) => member.active).length,
   });
-  if (!state.staff.length) {
-    list.replaceChildren(el("li", { class: "empty-row" }, t("admin.staff.none")));
-    return;
-  }
-  list.replaceChildren(...state.staff.map(staffItem));
+  fillList($("#staff-list"), state.staff, t("admin.staff.none"), staffItem);
 }
 
 function staffItem(member) {
