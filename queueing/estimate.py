@@ -84,6 +84,15 @@ def estimate_waits(state: HallState, t: float) -> Estimate:
     return Estimate(t, tickets, new_ticket)
 
 
+def estimate_work(state: HallState) -> int:
+    """How much an estimate of `state` costs, in steps: (open windows + 1) × (waiting tickets +
+    queues). A caller can refresh estimates eagerly while it is small and throttle them after."""
+    lines = (state.lines, state.priority_lines, state.window_lines)
+    waiting = sum(len(line) for source in lines for line in source.values())
+    windows = sum(1 for w in state.windows.values() if w.status in (IDLE, CALLING, SERVING_WINDOW))
+    return (windows + 1) * (waiting + len(state.config.queues))
+
+
 def _lines(state: HallState, t: float) -> tuple[_SimLines, dict[str, deque[Head]]]:
     lines = _SimLines()
     where: dict[str, deque[Head]] = {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Awaitable
 
 import pytest
 
@@ -13,6 +14,7 @@ from hall.engine import Engine
 from hall.storage import open_store
 from queueing import commands as cmd
 from queueing.config import HallConfig, parse_config
+from queueing.stream import Reply
 from tests.support.server import small_hall
 
 pytestmark = pytest.mark.anyio
@@ -126,3 +128,26 @@ async def test_two_engines_on_one_postgres_never_call_a_ticket_twice(postgres_ur
     assert first.view(config.id).state == second.view(config.id).state
     for engine in engines:
         await stop_engine(engine)
+
+
+async def test_each_new_tickets_wait_counts_every_ticket_issued_before_it(sqlite_url: str) -> None:
+    """Kiosks issuing together (one batch) or one after another within a second: each printed
+    wait includes the tickets just ahead, however the engine grouped or cached its work."""
+    engine = await started_engine(sqlite_url)
+    config = hall_config(windows=1)
+    await engine.configure(config)
+    await engine.submit(config.id, cmd.OpenWindow("1"), scope="t", key="open")
+    await stop_engine(engine)
+    engine = await started_engine(sqlite_url)  # its first estimate sees the window open
+
+    def issue(key: int) -> Awaitable[Reply]:
+        return engine.submit(config.id, cmd.IssueTicket("social"), scope="k", key=str(key))
+
+    together = await asyncio.gather(*[issue(i) for i in range(3)])
+    one_by_one = [await issue(i) for i in (3, 4, 5)]
+    await stop_engine(engine)
+
+    six_minutes = 360
+    replies = together + one_by_one
+    assert sorted(r.body["eta_seconds"] for r in replies) == [i * six_minutes for i in range(6)]
+    assert [r.body["eta_seconds"] for r in one_by_one] == [i * six_minutes for i in (3, 4, 5)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from queueing import commands as cmd
-from queueing.estimate import estimate_waits
+from queueing.estimate import estimate_waits, estimate_work
 from tests.queueing.conftest import Hall
 
 SIX_MINUTES = 360.0  # queue A's configured service time
@@ -121,3 +121,13 @@ def test_a_new_ticket_waits_behind_everyone_in_its_queue(hall: Hall, waiting: in
     estimate = estimate_waits(hall.state, hall.t)
 
     assert estimate.new_ticket["A"] == waiting * SIX_MINUTES
+
+
+def test_an_estimates_work_grows_with_open_windows_and_waiting_tickets(hall: Hall) -> None:
+    queues = len(hall.state.config.queues)
+    assert estimate_work(hall.state) == queues
+    for _ in range(3):
+        hall.issue()
+    assert estimate_work(hall.state) == 3 + queues
+    hall.open("1")
+    assert estimate_work(hall.state) == 2 * (3 + queues)
