@@ -3,7 +3,7 @@ hall's own time zone. Pure functions of the configuration and an epoch time hand
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -72,3 +72,61 @@ def _instants(wall: datetime, zone: ZoneInfo) -> set[float]:
         if datetime.fromtimestamp(t, zone).replace(tzinfo=None) == wall:
             found.add(t)
     return found
+
+
+# --- working days ------------------------------------------------------------------------------
+
+MAX_WORKING_DAYS = 366
+"""The furthest `add_working_days` looks: a promise or deadline is at most a year of working
+days away, and a calendar with no working day at all must still end."""
+
+
+def is_working_day(config: HallConfig, day: str) -> bool:
+    """The hall works on this local date (YYYY-MM-DD): one of its weekdays and no holiday, or a
+    调休 workday."""
+    return config.rules.opens_on(date.fromisoformat(day))
+
+
+def add_working_days(config: HallConfig, day: str, days: int) -> str:
+    """The local date `days` working days after `day` (which itself never counts); 0 gives `day`
+    itself when it is a working day, else the next working day. Raises ValueError when the hall's
+    calendar has no such day within `MAX_WORKING_DAYS` calendar days."""
+    current = date.fromisoformat(day)
+    left = days
+    if left == 0 and config.rules.opens_on(current):
+        return day
+    for _ in range(MAX_WORKING_DAYS + days * 7):
+        current += timedelta(days=1)
+        if config.rules.opens_on(current):
+            if left <= 1:
+                return current.isoformat()
+            left -= 1
+    raise ValueError(f"no working day {days} days after {day}")
+
+
+def working_days_between(config: HallConfig, start: str, end: str) -> int:
+    """Working days after `start` up to and including `end` (0 when `end` is not later)."""
+    first, last = date.fromisoformat(start), date.fromisoformat(end)
+    count = 0
+    while first < last:
+        first += timedelta(days=1)
+        count += config.rules.opens_on(first)
+    return count
+
+
+def working_deadline(config: HallConfig, t: float, days: int) -> float:
+    """The epoch time by which something opened at `t` is due `days` working days later: the
+    hall's closing time on that local date."""
+    due = add_working_days(config, service_day(config, t), days)
+    return day_closes_at(config, due)
+
+
+def day_closes_at(config: HallConfig, day: str) -> float:
+    """The epoch time of the hall's closing time on a local date (the last instant when the
+    clock shows it twice)."""
+    closes = _minutes(config.rules.close_time)
+    local = datetime.fromisoformat(day) + timedelta(minutes=closes)
+    instants = _instants(local, ZoneInfo(config.timezone))
+    if instants:
+        return max(instants)
+    return local.replace(tzinfo=ZoneInfo(config.timezone)).timestamp()  # inside a clock gap
