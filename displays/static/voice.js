@@ -4,11 +4,12 @@
 // (A023 -> "A，零，二，三"), as halls announce it.
 //
 // `VoiceQueue` keeps its recent items (`history`, bounded) with their text and state, so a
-// page or a test can see what was queued even where the browser has no voices.
+// page or a test can see what was queued even where the browser has no voices. No call is
+// ever dropped from the queue, however many wait; a recall goes ahead of the calls waiting
+// (after the recalls already waiting), since its citizen is the one holding up a window.
 
 import { t } from "./hall.js";
 
-const MAX_PENDING = 20; // in a burst, the oldest calls waiting to be spoken give way
 const MAX_HISTORY = 50;
 const GAP_MS = 700; // silence between two repeats
 const CHIME_MS = 1500;
@@ -123,13 +124,22 @@ export class VoiceQueue {
     return this.history.map((item) => item.text);
   }
 
-  /** Queue a call: `{number, windowId, windowName, recall}`. A call of the same number to the
-   * same window already waiting to be spoken is not queued twice. */
+  /** Queue a call: `{number, windowId, windowName, recall}`. A recall goes ahead of every call
+   * waiting that is not a recall. A call of the same number to the same window already waiting
+   * to be spoken is not queued twice (a recall of it moves it ahead). */
   announce(call) {
     const twin = this.pending.find(
       (item) => item.number === call.number && item.windowId === call.windowId,
     );
-    if (twin) return twin;
+    if (twin) {
+      if (call.recall && !twin.recall) {
+        this.pending.splice(this.pending.indexOf(twin), 1);
+        this.pending.splice(this.recallsWaiting(), 0, twin);
+        twin.recall = true; // its text stays: nobody has heard this call yet
+        this.changed();
+      }
+      return twin;
+    }
     this.lastId += 1;
     const item = {
       id: this.lastId,
@@ -142,13 +152,19 @@ export class VoiceQueue {
       spoken: 0,
       state: "queued",
     };
-    this.pending.push(item);
+    if (item.recall) this.pending.splice(this.recallsWaiting(), 0, item);
+    else this.pending.push(item);
     this.history.push(item);
     while (this.history.length > MAX_HISTORY) this.history.shift();
-    while (this.pending.length > MAX_PENDING) this.pending.shift().state = "skipped";
     this.changed();
     this.pump();
     return item;
+  }
+
+  /** How many recalls wait at the front of the queue (where the next recall goes). */
+  recallsWaiting() {
+    const index = this.pending.findIndex((item) => !item.recall);
+    return index === -1 ? this.pending.length : index;
   }
 
   /** Let sound play; call it from a tap on the page. */
@@ -242,4 +258,17 @@ function estimateMs(text) {
 
 function delay(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Speak a text at once, cutting off whatever this page was saying (the kiosk's 关怀模式 reads its
+ * choices and results aloud). No chime, no queue: the latest screen is what matters. */
+export function speakText(text, lang, speech = window.speechSynthesis ?? null) {
+  if (!speech || !text) return;
+  const utterance = new SpeechSynthesisUtterance(text);
+  utterance.lang = lang === "en" ? "en-US" : lang;
+  utterance.rate = 0.85;
+  const voice = pickVoice(speech, utterance.lang);
+  if (voice) utterance.voice = voice;
+  speech.cancel();
+  speech.speak(utterance);
 }
