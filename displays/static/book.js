@@ -1,11 +1,13 @@
 // The booking page (/book/{hall}) for citizens' phones, over the HTTP API: a service, a date,
-// a free slot, name and phone; then the booking code with its QR code. Look up and cancel by
-// code and the phone number's last four digits (header X-Phone-Last4). Name and phone go to the
-// server only and are never shown back unmasked.
+// a free slot, name and phone; then the booking code with its QR code, kept on the phone (no name,
+// no phone number) so a reload still shows it. Look up by code and the phone number's last four
+// digits (header X-Phone-Last4); cancelling asks again, digits included. Name and phone go to the
+// server only and are never shown back unmasked. A problem shows next to what it concerns.
 
 import {
   $,
   SETTINGS,
+  currentLanguage,
   el,
   explain,
   hasText,
@@ -13,6 +15,8 @@ import {
   onLanguageChange,
   setHallName,
   show,
+  store,
+  stored,
   t,
 } from "./hall.js";
 
@@ -20,6 +24,8 @@ const DAYS_AHEAD = 7;
 const PHONE = /^\+?[0-9 -]{6,20}$/;
 const LAST4 = /^[0-9]{4}$/;
 const api = `/api/halls/${encodeURIComponent(SETTINGS.hall)}`;
+const BOOKING_KEY = `hall.booking:${SETTINGS.hall}`; // the last booking made on this phone
+const MESSAGE_BOXES = ["#book-error", "#slot-error", "#contact-error", "#lookup-error", "#cancel-error"];
 
 const state = {
   services: [],
@@ -32,7 +38,6 @@ const state = {
   booking: null,
   idempotencyKey: null,
   lookup: null,
-  lookupDigits: "", // the last four digits of the phone, for cancelling what was looked up
 };
 
 class ApiError extends Error {
@@ -67,18 +72,33 @@ async function call(method, path, request = {}) {
   return data;
 }
 
-function showError(code) {
-  const box = $("#book-error");
-  box.textContent = code ? explain(code) : "";
-  box.dataset.code = code ?? "";
-  show(box, Boolean(code));
+/** Show one message in `box`, next to what it concerns (never over the choices): an error
+ * code's plain explanation, or a `book.` key's text. Any other message goes. */
+function showMessage(box, key) {
+  clearMessages();
+  const node = $(box);
+  node.dataset.key = key;
+  renderMessage(node);
+  show(node, true);
+  node.scrollIntoView({ block: "nearest" });
 }
 
-function showProblem(key) {
-  const box = $("#book-error");
-  box.textContent = t(key);
-  box.dataset.code = key;
-  show(box, true);
+function renderMessage(node) {
+  const key = node.dataset.key ?? "";
+  node.textContent = key.startsWith("book.") ? t(key) : explain(key);
+}
+
+function clearMessages() {
+  for (const box of MESSAGE_BOXES) {
+    const node = $(box);
+    node.dataset.key = "";
+    show(node, false);
+  }
+}
+
+/** A service's name in the page's language: its English name where the hall gives one. */
+function serviceName(service) {
+  return currentLanguage() === "en" && service.name_en ? service.name_en : service.name;
 }
 
 // --- dates (the phone's calendar) --------------------------------------------------------------
@@ -121,9 +141,10 @@ async function loadServices() {
     state.dates = nextDates(DAYS_AHEAD, state.timezone);
     state.services = (body.services ?? []).filter((service) => service.bookable);
     renderServices();
+    renderBooked();
   } catch (error) {
     $("#service-choices").replaceChildren();
-    showError(error.code);
+    showMessage("#book-error", error.code);
   }
 }
 
@@ -149,7 +170,7 @@ function renderServices() {
             dataset: { service: service.id },
             onclick: () => chooseService(service),
           },
-          service.name,
+          serviceName(service),
         ),
       );
     }
@@ -162,7 +183,7 @@ async function chooseService(service) {
   state.service = service;
   state.slot = null;
   state.date = null;
-  showError(null);
+  clearMessages();
   renderServices();
   show($("#step-slot"), true);
   show($("#step-contact"), false);
@@ -193,7 +214,7 @@ async function chooseDate(date) {
     state.slots = body.slots ?? [];
   } catch (error) {
     state.slots = [];
-    showError(error.code);
+    showMessage("#slot-error", error.code);
   }
   renderSlots();
 }
@@ -237,7 +258,7 @@ function renderSlots() {
 function chooseSlot(slot) {
   state.slot = slot;
   state.idempotencyKey = null;
-  showError(null);
+  clearMessages();
   renderSlots();
   show($("#step-contact"), true);
   $("#step-contact").scrollIntoView({ block: "start" });
@@ -250,10 +271,10 @@ async function submitBooking(event) {
   event.preventDefault();
   const name = $("#book-name").value.trim();
   const phone = $("#book-phone").value.trim();
-  if (!state.slot) return showProblem("book.choose_slot");
-  if (!name) return showProblem("book.invalid_name");
-  if (!PHONE.test(phone)) return showProblem("book.invalid_phone");
-  showError(null);
+  if (!state.slot) return showMessage("#slot-error", "book.choose_slot");
+  if (!name) return showMessage("#contact-error", "book.invalid_name");
+  if (!PHONE.test(phone)) return showMessage("#contact-error", "book.invalid_phone");
+  clearMessages();
   const button = $("#book-submit");
   button.disabled = true;
   button.textContent = t("book.submitting");
@@ -263,14 +284,20 @@ async function submitBooking(event) {
       key: state.idempotencyKey,
       data: { service: state.service.id, slot: state.slot.start, name, phone },
     });
-    state.booking = { ...body.result.booking, time: state.slot.time, date: state.date };
+    const booking = body.result.booking;
+    state.booking = { code: booking.code, service: booking.service, time: state.slot.time, date: state.date };
+    store(BOOKING_KEY, JSON.stringify(state.booking));
     state.idempotencyKey = null;
     $("#step-contact").reset(); // personal data leaves the page once it is sent
     renderBooked();
     window.scrollTo(0, 0);
   } catch (error) {
-    showError(error.code);
-    if (error.code === "slot_full") await chooseDate(state.date);
+    if (error.code === "slot_full") {
+      await chooseDate(state.date);
+      showMessage("#slot-error", error.code);
+    } else {
+      showMessage("#contact-error", error.code);
+    }
   } finally {
     button.disabled = false;
     button.textContent = t("book.submit");
@@ -288,12 +315,24 @@ function renderBooked() {
   $("#booking-code").textContent = `${booking.code.slice(0, 5)} ${booking.code.slice(5)}`;
   $("#booking-code").dataset.code = booking.code;
   $("#booking-qr").src = `/qr.svg?data=${encodeURIComponent(booking.code)}`;
-  $("#booked-service").textContent = service ? service.name : booking.service;
+  $("#booked-service").textContent = service ? serviceName(service) : booking.service;
   $("#booked-slot").textContent = t("book.slot", { date: booking.date, time: booking.time });
+}
+
+/** The booking made on this phone before a reload, if any (code, service, date, time). */
+function restoreBooking() {
+  try {
+    const saved = JSON.parse(stored(BOOKING_KEY) ?? "null");
+    if (saved && typeof saved.code === "string") state.booking = saved;
+  } catch {
+    store(BOOKING_KEY, null);
+  }
+  renderBooked();
 }
 
 function bookAnother() {
   state.booking = null;
+  store(BOOKING_KEY, null);
   state.slot = null;
   renderBooked();
   renderSlots();
@@ -312,17 +351,16 @@ async function lookUp(event) {
   const code = typedCode($("#lookup-code").value);
   const digits = $("#lookup-phone").value.trim();
   if (!code) return;
-  if (!LAST4.test(digits)) return showProblem("book.invalid_last4");
-  showError(null);
+  if (!LAST4.test(digits)) return showMessage("#lookup-error", "book.invalid_last4");
+  clearMessages();
+  show($("#cancel-confirm"), false);
   try {
     state.lookup = await call("GET", `/appointments/${encodeURIComponent(code)}`, {
       headers: { "X-Phone-Last4": digits },
     });
-    state.lookupDigits = digits;
   } catch (error) {
     state.lookup = null;
-    if (error.code === "unknown_booking") showProblem("book.lookup_not_found");
-    else showError(error.code);
+    showMessage("#lookup-error", error.code === "unknown_booking" ? "book.lookup_not_found" : error.code);
   }
   renderLookup();
 }
@@ -346,26 +384,47 @@ function renderLookup() {
       }).format(when);
   const stateKey = `book.state.${found.state}`;
   const stateText = hasText(stateKey) ? t(stateKey) : found.state;
-  $("#lookup-summary").textContent = `${service ? service.name : found.service} · ${time} · ${stateText}`;
+  $("#lookup-summary").textContent = `${service ? serviceName(service) : found.service} · ${time} · ${stateText}`;
   $("#lookup-person").textContent = t("book.person", { name: found.name, phone: found.phone });
-  show($("#lookup-cancel"), found.state === "booked");
+  show($("#lookup-cancel"), found.state === "booked" && $("#cancel-confirm").hidden);
 }
 
-async function cancelLookedUp() {
+/** Cancelling asks first, with the phone's last four digits once more (PROTOCOL 1.1). */
+function askToCancel() {
+  clearMessages();
+  $("#cancel-digits").value = "";
+  show($("#cancel-confirm"), true);
+  show($("#lookup-cancel"), false);
+  $("#cancel-digits").focus();
+}
+
+function keepBooking() {
+  show($("#cancel-confirm"), false);
+  clearMessages();
+  renderLookup();
+}
+
+async function cancelLookedUp(event) {
+  event.preventDefault();
   const code = state.lookup?.code;
+  const digits = $("#cancel-digits").value.trim();
   if (!code) return;
-  showError(null);
+  if (!LAST4.test(digits)) return showMessage("#cancel-error", "book.invalid_last4");
+  clearMessages();
   try {
     await call("DELETE", `/appointments/${encodeURIComponent(code)}`, {
       key: newId(),
-      headers: { "X-Phone-Last4": state.lookupDigits },
+      headers: { "X-Phone-Last4": digits },
     });
-    state.lookup = { ...state.lookup, state: "cancelled" };
-    renderLookup();
-    $("#lookup-person").textContent = t("book.cancelled");
   } catch (error) {
-    showError(error.code);
+    const key = error.code === "unknown_booking" ? "book.cancel_digits_wrong" : error.code;
+    return showMessage("#cancel-error", key);
   }
+  state.lookup = { ...state.lookup, state: "cancelled" };
+  show($("#cancel-confirm"), false);
+  renderLookup();
+  $("#lookup-person").textContent = t("book.cancelled");
+  if (state.booking?.code === code) bookAnother(); // the kept booking is gone too
 }
 
 // --- wiring ------------------------------------------------------------------------------------
@@ -373,17 +432,16 @@ async function cancelLookedUp() {
 $("#step-contact").addEventListener("submit", submitBooking);
 $("#book-another").addEventListener("click", bookAnother);
 $("#lookup-form").addEventListener("submit", lookUp);
-$("#lookup-cancel").addEventListener("click", cancelLookedUp);
+$("#lookup-cancel").addEventListener("click", askToCancel);
+$("#cancel-no").addEventListener("click", keepBooking);
+$("#cancel-confirm").addEventListener("submit", cancelLookedUp);
 onLanguageChange(() => {
   renderServices();
   if (state.date) renderDates();
   renderSlots();
   renderBooked();
   renderLookup();
-  const code = $("#book-error").dataset.code;
-  if (code) {
-    if (code.startsWith("book.")) showProblem(code);
-    else showError(code);
-  }
+  for (const box of MESSAGE_BOXES) if ($(box).dataset.key) renderMessage($(box));
 });
+restoreBooking();
 loadServices();

@@ -1,6 +1,14 @@
 // The ticket machine (取号机): services by category, the green channel, appointment check-in
-// and 过号重取 (reactivating a missed ticket) on a keypad, the issued ticket with its QR code, an 80 mm printable ticket, live waiting
-// counts, plain-language errors, and back to the menu after a while.
+// and 过号重取 (reactivating a missed ticket) on a keypad, the issued ticket with its QR code, an
+// 80 mm printable ticket, live waiting counts, plain-language errors, and back to the menu after
+// a while. The controls sit in the lower part of the screen, in reach standing or seated (the
+// page's layout, hall.css). 关怀模式 (for senior citizens): larger text, four services a screen,
+// and the choices and the result read aloud; it lasts one visit (off again when idle). A code
+// scanned anywhere (scanners type like a keyboard, fast, then Enter) checks in at once.
+//
+// Printing: `?print=auto` prints each ticket (window.print(); Chromium started with
+// `--kiosk-printing` prints without a dialog, docs/deploy.md); "please take your ticket" shows
+// only once the print is done (`afterprint`).
 //
 // Booking codes (queueing/booking_codes.py) are ten characters of CODE_ALPHABET, the last a check
 // character; typed or scanned in either case, spaces and dashes ignored. A code whose check
@@ -15,7 +23,9 @@ import {
   HallConnection,
   bindBanner,
   el,
+  currentLanguage,
   explain,
+  hasText,
   isDefaultLanguage,
   minutes,
   onLanguageChange,
@@ -26,6 +36,7 @@ import {
   t,
   waitText,
 } from "./hall.js";
+import { speakText, spokenNumber } from "./voice.js";
 
 const CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"; // no 0/O, no 1/I/L
 const CODE_LENGTH = 10;
@@ -37,7 +48,8 @@ const ERROR_SECONDS = 15;
 const IDLE_MS = 45000; // any screen but the menu goes back to it
 const MENU_RESET_MS = 60000; // the menu forgets its category, green channel and language
 const REFRESH_MS = 120000; // a fresh snapshot now and then refreshes expected waits
-const SCAN_GAP_MS = 800; // a barcode scanner types a booking code faster than this per key
+const SCAN_GAP_MS = 70; // a scanner types faster than this per key; a person does not
+const CARE_PAGE_SIZE = 4; // services on one screen in 关怀模式
 const AUTO_PRINT = new URLSearchParams(location.search).get("print") === "auto";
 
 const state = {
@@ -56,7 +68,11 @@ const state = {
   mistyped: false, // the typed booking code's check character is wrong
   result: null,
   busy: false,
+  care: false, // 关怀模式: large text, fewer choices, voice
+  page: 0, // the screen of services shown in 关怀模式
+  printing: "none", // the ticket's print: "none", "printing" or "done"
 };
+
 
 const token = pairedToken();
 const connection = new HallConnection({ hello: () => ({ token, kind: "kiosk" }) });
@@ -130,6 +146,11 @@ function addWaiting(queueId, delta) {
   if (queue) queue.waiting = Math.max(0, queue.waiting + delta);
 }
 
+/** A service's name in the page's language: its English name where the hall gives one. */
+function serviceName(service) {
+  return currentLanguage() === "en" && service.name_en ? service.name_en : service.name;
+}
+
 function queueOf(service) {
   return service.queue ?? service.steps?.[0] ?? null;
 }
@@ -170,7 +191,9 @@ function renderMenu() {
           "aria-pressed": category === state.category ? "true" : "false",
           onclick: () => {
             state.category = category;
+            state.page = 0;
             renderMenu();
+            speakMenu();
           },
         },
         categoryLabel(category),
@@ -178,7 +201,7 @@ function renderMenu() {
     ),
   );
   show(nav, all.length > 1);
-  const services = state.services.filter((service) => service.category === state.category);
+  const services = shownServices();
   const grid = $("#services");
   grid.replaceChildren(
     ...(services.length
@@ -191,15 +214,83 @@ function renderMenu() {
               dataset: { service: service.id },
               onclick: () => issue(service),
             },
-            el("span", { class: "service-name" }, service.name),
+            el("span", { class: "service-name" }, serviceName(service)),
             el("span", { class: "service-meta" }, serviceMeta(service)),
           ),
         )
       : [el("p", { class: "empty" }, t("kiosk.no_services"))]),
   );
+  renderPager();
+  renderCare();
   renderGreen();
   renderNotice();
 }
+
+function categoryServices() {
+  return state.services.filter((service) => service.category === state.category);
+}
+
+function pageCount() {
+  return state.care ? Math.max(1, Math.ceil(categoryServices().length / CARE_PAGE_SIZE)) : 1;
+}
+
+/** The services on screen: the whole category, or one page of it in 关怀模式. */
+function shownServices() {
+  const services = categoryServices();
+  if (!state.care) return services;
+  state.page = Math.min(state.page, pageCount() - 1);
+  return services.slice(state.page * CARE_PAGE_SIZE, (state.page + 1) * CARE_PAGE_SIZE);
+}
+
+function renderPager() {
+  const pages = pageCount();
+  show($("#pager"), pages > 1);
+  $("#pager-text").textContent = t("kiosk.page_of", { page: state.page + 1, pages });
+  $("[data-action='page-previous']").disabled = state.page === 0;
+  $("[data-action='page-next']").disabled = state.page >= pages - 1;
+}
+
+function turnPage(step) {
+  state.page = Math.max(0, Math.min(pageCount() - 1, state.page + step));
+  renderMenu();
+  speakMenu();
+}
+
+function renderCare() {
+  document.body.classList.toggle("care-mode", state.care);
+  const toggle = $("#care-toggle");
+  toggle.setAttribute("aria-pressed", state.care ? "true" : "false");
+  $("#care-title").dataset.i18n = state.care ? "kiosk.care_off" : "kiosk.care";
+  $("#care-title").textContent = t(state.care ? "kiosk.care_off" : "kiosk.care");
+}
+
+function toggleCare() {
+  state.care = !state.care;
+  state.page = 0;
+  renderMenu();
+  touched();
+  if (state.care) speak(`${t("kiosk.voice.care_on")}。${menuSpeech()}`);
+  else window.speechSynthesis?.cancel();
+}
+
+// --- voice (关怀模式 only) -----------------------------------------------------------------------
+
+function speak(text) {
+  if (state.care) speakText(text, document.documentElement.lang);
+}
+
+function menuSpeech() {
+  const choices = shownServices().map((service) => {
+    const queue = state.queues.get(queueOf(service));
+    return t("kiosk.voice.choice", { name: serviceName(service), count: queue?.waiting ?? 0 });
+  });
+  return t("kiosk.voice.menu", { choices: choices.join("；") });
+}
+
+function speakMenu() {
+  speak(menuSpeech());
+}
+
 
 function serviceMeta(service) {
   const queue = state.queues.get(queueOf(service));
@@ -284,7 +375,12 @@ function touched() {
   if (state.screen === "busy" || state.screen === "ticket" || state.screen === "error") return;
   if (state.screen !== "home") {
     idleTimer = setTimeout(goHome, IDLE_MS);
-  } else if (state.green !== null || state.category !== categories()[0] || !isDefaultLanguage()) {
+  } else if (
+    state.green !== null ||
+    state.care ||
+    state.category !== categories()[0] ||
+    !isDefaultLanguage()
+  ) {
     idleTimer = setTimeout(resetMenu, MENU_RESET_MS);
   }
 }
@@ -293,6 +389,8 @@ function touched() {
 function resetMenu() {
   state.green = null;
   state.category = null;
+  state.care = false;
+  state.page = 0;
   if (!isDefaultLanguage()) setLanguage(DEFAULT_LANGUAGE);
   goHome();
 }
@@ -344,15 +442,34 @@ function codeComplete(code) {
   return code.length === CODE_LENGTH || LEGACY_CODE.test(code);
 }
 
-async function checkIn() {
-  if (!codeComplete(state.code)) return;
-  if (!LEGACY_CODE.test(state.code) && !checksOut(state.code)) {
-    state.mistyped = true; // stay on the keypad: the citizen corrects it
+/** A code typed on the keypad or scanned anywhere: the one place a code enters the kiosk.
+ * A code whose check character is wrong stays on the keypad to be corrected; any other is
+ * tried as a booking code (`check_in` with `booking_code`). */
+async function codeEntered(code) {
+  state.keypad = "check_in";
+  state.code = code;
+  state.prefix = "";
+  state.mistyped = false;
+  if (!codeComplete(code)) return;
+  if (!LEGACY_CODE.test(code) && !checksOut(code)) {
+    state.mistyped = true; // the citizen corrects it on the keypad
     if (state.screen === "keypad") renderKeypad();
     else go("keypad");
     return;
   }
-  await submit("check_in", { booking_code: state.code });
+  // The place to try a code that is not a booking as another kind of code.
+  await submit("check_in", { booking_code: code }, (error) => pickupCode(error, code));
+}
+
+/** 办件 出证: a code that is no booking may be a ready case's pickup code; its ticket waits in the
+ * pickup queue. A code that is neither keeps the booking's refusal (retype it). */
+async function pickupCode(bookingError, code) {
+  if (bookingError.code !== "unknown_booking") throw bookingError;
+  try {
+    return await connection.command("check_in", { case_code: code });
+  } catch (error) {
+    throw error.code === "unknown_case" ? bookingError : error;
+  }
 }
 
 /** "A" + "23" -> "A023": numbers are printed with at least three digits. */
@@ -367,15 +484,18 @@ async function reactivate() {
 
 function submitKeypad() {
   if (state.keypad === "reactivate") reactivate();
-  else checkIn();
+  else codeEntered(state.code);
 }
 
-async function submit(name, args) {
+async function submit(name, args, otherwise = null) {
   if (state.busy) return;
   state.busy = true;
   go("busy");
   try {
-    const result = await connection.command(name, args);
+    const result = await connection.command(name, args).catch((error) => {
+      if (!otherwise) throw error;
+      return otherwise(error); // a refusal another command may answer (a pickup code)
+    });
     state.green = null;
     showTicket({ ...result, reactivated: name === "reactivate" });
   } catch (error) {
@@ -397,8 +517,48 @@ function showTicket(result) {
   const printQr = $("#print-qr");
   printQr.src = qr;
   renderPrint(result.print ?? []);
+  state.printing = "none";
+  renderPrintHint();
+  speak(ticketSpeech(result));
   if (AUTO_PRINT) printWhenReady();
   startCountdown(TICKET_SECONDS, $("#ticket-done"), "common.done_in");
+}
+
+function queueArea(queueId) {
+  return state.queues.get(queueId)?.area ?? "";
+}
+
+function ticketSpeech(result) {
+  const area = queueArea(result.ticket.queue);
+  return t("kiosk.voice.ticket", {
+    number: spokenNumber(result.ticket.number, document.documentElement.lang),
+    count: result.position ?? 0,
+    area: area ? t("kiosk.area", { area }) : "",
+  });
+}
+
+/** What the ticket screen says about the paper ticket: printing, take it (only once printed),
+ * or how to get one. */
+function renderPrintHint() {
+  const hint = $("#ticket-hint");
+  const key = { none: "kiosk.no_print_hint", printing: "kiosk.printing", done: "kiosk.take_ticket" };
+  hint.dataset.print = state.printing;
+  hint.textContent = t(key[state.printing]);
+  $("#ticket-print").disabled = state.printing === "printing";
+}
+
+function printTicket() {
+  if (state.screen !== "ticket" || state.printing === "printing") return;
+  state.printing = "printing";
+  renderPrintHint();
+  window.print(); // returns once printed, or at once where printing runs in the background
+}
+
+function printed() {
+  if (state.screen !== "ticket" || state.printing !== "printing") return;
+  state.printing = "done";
+  renderPrintHint();
+  speak(t("kiosk.voice.take_ticket"));
 }
 
 function renderTicket() {
@@ -406,13 +566,17 @@ function renderTicket() {
   if (!result) return;
   const ticket = result.ticket;
   const service = state.services.find((s) => s.id === ticket.service);
-  $("#ticket-service").textContent = service ? service.name : ticket.service;
+  $("#ticket-service").textContent = service ? serviceName(service) : ticket.service;
   $("#ticket-number").textContent = ticket.number;
   const priority = $("#ticket-priority");
   show(priority, ticket.priority !== "normal" || result.reactivated);
   priority.textContent = result.reactivated ? t("print.reactivated") : t(`priority.${ticket.priority}`);
   $("#ticket-ahead").textContent = t("print.ahead", { count: result.position ?? 0 });
   $("#ticket-wait").textContent = waitText(result.eta_seconds, windowOpenFor(ticket.queue));
+  const area = queueArea(ticket.queue);
+  show($("#ticket-area"), Boolean(area));
+  $("#ticket-area").textContent = area ? t("kiosk.area", { area }) : "";
+  renderPrintHint();
 }
 
 /** The 80 mm ticket: the server's lines, the number (third line) large, the QR code below. */
@@ -426,16 +590,28 @@ function renderPrint(lines) {
 
 function printWhenReady() {
   const image = $("#print-qr");
-  if (image.complete && image.naturalWidth > 0) window.print();
-  else image.addEventListener("load", () => window.print(), { once: true });
+  if (image.complete && image.naturalWidth > 0) printTicket();
+  else image.addEventListener("load", printTicket, { once: true });
 }
 
 function showError(code) {
-  $("#error-text").textContent = explain(code);
   $("#error-text").dataset.code = code;
+  renderError();
   go("error");
   startCountdown(ERROR_SECONDS, $("#error-back"), "common.back_in");
+  speak(`${$("#error-title").textContent}。${$("#error-text").textContent}`);
 }
+
+/** A refused booking code says so, and what to do, rather than "no ticket could be issued". */
+function renderError() {
+  const code = $("#error-text").dataset.code ?? "";
+  const title = `kiosk.error_title.${code}`;
+  const text = `kiosk.error_text.${code}`;
+  $("#error-title").textContent = t(hasText(title) ? title : "kiosk.error_title");
+  $("#error-text").textContent = hasText(text) ? t(text) : explain(code);
+  show($("#error-retype"), code === "unknown_booking");
+}
+
 
 // --- the keypad --------------------------------------------------------------------------------
 
@@ -523,13 +699,16 @@ function pressKey(key) {
   renderKeypad();
 }
 
-// A hardware keyboard or a barcode scanner (the booking page shows the code as a QR code; a
-// scanner types it like a keyboard): a code then Enter checks in from the menu; on the keypad
-// screen keys type into the code. Spaces and dashes between the characters are ignored.
+// A barcode or QR scanner (or an ID-card reader) types like a keyboard: characters in quick
+// succession, then Enter. Caught anywhere on the page, with no input focused, on any screen but
+// the keypad's (there keys type into the code, a scanner's as well). Spaces and dashes between
+// the characters are ignored; a key after a pause starts a new code, so a person's typing is not
+// taken for a scan.
 let scanned = "";
 let scannedAt = 0;
 
 function onKey(event) {
+  if (event.target instanceof HTMLInputElement || event.target instanceof HTMLTextAreaElement) return;
   if (state.screen === "keypad") {
     const letter = event.key.toUpperCase();
     if (event.key === "Backspace") pressKey("delete");
@@ -540,17 +719,17 @@ function onKey(event) {
     } else if (codeCharacter(event.key)) pressKey(event.key);
     return;
   }
-  if (state.screen !== "home") return;
-  const now = Date.now();
+  if (state.screen === "busy") return;
+  const now = event.timeStamp;
   if (now - scannedAt > SCAN_GAP_MS) scanned = "";
   scannedAt = now;
   const character = codeCharacter(event.key);
   if (character) scanned += character;
   else if (event.key === "Enter" && codeComplete(scanned)) {
-    state.code = scanned;
-    state.keypad = "check_in";
+    event.preventDefault(); // the scan's Enter, not a press of the button last touched
+    const code = scanned;
     scanned = "";
-    checkIn();
+    codeEntered(code);
   }
 }
 
@@ -568,8 +747,18 @@ function onAction(action) {
     state.prefix = "";
     state.mistyped = false;
     go("keypad");
-  } else if (action === "print") window.print();
+  } else if (action === "print") printTicket();
+  else if (action === "care") toggleCare();
+  else if (action === "page-previous") turnPage(-1);
+  else if (action === "page-next") turnPage(+1);
+  else if (action === "retype") {
+    state.keypad = "check_in";
+    state.code = "";
+    state.mistyped = false;
+    go("keypad");
+  }
 }
+
 
 function renderClock() {
   const zone = state.hall?.timezone;
@@ -600,12 +789,13 @@ document.addEventListener("click", (event) => {
 $("#check-in-submit").addEventListener("click", submitKeypad);
 document.addEventListener("pointerdown", touched);
 document.addEventListener("keydown", onKey);
+window.addEventListener("afterprint", printed);
 onLanguageChange(() => {
   renderMenu();
   renderTicket();
   if (state.screen === "keypad") renderKeypad();
   if (state.screen === "green") renderGreenChoices();
-  if (state.screen === "error") $("#error-text").textContent = explain($("#error-text").dataset.code);
+  if (state.screen === "error") renderError();
   renderCountdown();
   renderClock();
   touched();

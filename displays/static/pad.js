@@ -219,7 +219,11 @@ function renderIdle() {
   show($("#pad-hint"), open);
   if (ticket) {
     const service = state.services.get(ticket.service) ?? "";
-    $("#pad-serving-service").textContent = t("pad.serving", { service });
+    const serving = ticket.state === "serving";
+    $("#pad-serving").dataset.state = ticket.state;
+    $("#pad-serving-service").textContent = serving
+      ? t("pad.serving", { service })
+      : t("pad.calling", { number: ticket.number });
     $("#pad-serving-number").textContent = ticket.number;
   }
 }

@@ -1,5 +1,7 @@
 // The phone tracker (/t/{track}): one ticket's place in line, expected wait and, when it is
 // called, a big "please go to window 5" with a beep and a vibration where the phone allows.
+// "You will be called soon" only when it is near (NEAR_AHEAD tickets ahead or fewer); once
+// finished, thanks (and thanks for the rating, where the pad's rating arrived while open).
 
 import {
   $,
@@ -7,14 +9,17 @@ import {
   UNAUTHORIZED,
   HallConnection,
   bindBanner,
+  currentLanguage,
   onLanguageChange,
   setHallName,
   show,
   t,
   waitText,
 } from "./hall.js";
+import { caseEvent, followCase } from "./tracker-case.js";
 
 const track = SETTINGS.track;
+const NEAR_AHEAD = 2; // "即将叫号" with at most this many tickets ahead, never with more
 const state = {
   hall: null,
   ticket: null,
@@ -27,6 +32,7 @@ const state = {
   services: new Map(),
   alerted: null, // the call (ticket id and call time) already announced
   notice: "",
+  rated: false, // the ticket's rating arrived while the page was open
 };
 
 const connection = new HallConnection({ hello: () => ({ kind: "tracker", track }) });
@@ -34,6 +40,7 @@ bindBanner(connection, { unauthorized: "tracker.invalid" });
 window.hall.connection = connection;
 
 connection.on("snapshot", (snapshot) => {
+  if (followCase(snapshot)) return setHallName(snapshot.hall.name); // a case's tracker
   state.hall = snapshot.hall;
   state.notice = snapshot.notice ?? "";
   setHallName(snapshot.hall.name);
@@ -44,6 +51,7 @@ connection.on("snapshot", (snapshot) => {
 connection.on("position", (message) => progress(message, true));
 
 connection.on("event", ({ event, data }) => {
+  if (caseEvent(event, data)) return;
   if (event === "hall.broadcast") {
     state.notice = data.text;
     render();
@@ -54,6 +62,12 @@ connection.on("event", ({ event, data }) => {
     state.eta = 0;
     render();
     alertCalled(true);
+  } else if (event === "ticket.finished" && data.ticket?.id === state.ticket?.id) {
+    state.ticket = data.ticket; // the server forgets a finished ticket: keep it to say thanks
+    render();
+  } else if (event === "rating.submitted" && data.ticket?.id === state.ticket?.id) {
+    state.rated = true;
+    render();
   }
 });
 
@@ -67,7 +81,7 @@ function progress(message, live) {
     state.ticket = message.ticket;
     state.number = message.ticket.number;
     state.gone = false;
-  } else {
+  } else if (state.ticket?.state !== "finished") {
     state.gone = true;
   }
   state.position = message.position;
@@ -83,7 +97,7 @@ async function loadServiceNames(hall) {
     const response = await fetch(`/api/halls/${encodeURIComponent(hall)}/services`);
     if (!response.ok) return;
     const body = await response.json();
-    for (const service of body.services ?? []) state.services.set(service.id, service.name);
+    for (const service of body.services ?? []) state.services.set(service.id, service);
     render();
   } catch {
     /* the service name is a nicety */
@@ -95,7 +109,7 @@ async function loadServiceNames(hall) {
 function render() {
   const ticket = state.ticket;
   $("#track-number").textContent = state.number ?? "—";
-  $("#track-service").textContent = ticket ? (state.services.get(ticket.service) ?? "") : "";
+  $("#track-service").textContent = ticket ? serviceName(state.services.get(ticket.service)) : "";
   const priority = $("#track-priority");
   show(priority, Boolean(ticket) && ticket.priority !== "normal");
   if (ticket) priority.textContent = t(`priority.${ticket.priority}`);
@@ -121,9 +135,11 @@ function renderProgress() {
   show(wait, view.state === "waiting");
   show(go, Boolean(view.go));
   go.textContent = view.go ?? "";
+  box.dataset.near = String(view.near ?? false);
   if (view.state === "waiting") {
     ahead.textContent = t("print.ahead", { count: state.position ?? 0 });
-    wait.textContent = waitText(state.eta, true);
+    wait.textContent = trackerWait(view.near);
+    show(wait, Boolean(wait.textContent));
   }
   show($("#track-alert-box"), Boolean(ticket) && !state.gone && ["waiting", "called"].includes(view.state));
 }
@@ -135,7 +151,9 @@ function progressView() {
   if (state.gone) return { state: "gone", style: "track-done", status: t("tracker.gone") };
   switch (state.ticket.state) {
     case "waiting":
-      return { state: "waiting", style: "", status: t("ticket.state.waiting") };
+      return isNear()
+        ? { state: "waiting", style: "track-near", status: t("tracker.near"), near: true }
+        : { state: "waiting", style: "", status: t("ticket.state.waiting"), near: false };
     case "called":
       return {
         state: "called",
@@ -146,7 +164,13 @@ function progressView() {
     case "serving":
       return { state: "serving", style: "track-done", status: t("tracker.serving", { window: windowName }) };
     case "finished":
-      return { state: "finished", style: "track-done", status: t("tracker.finished") };
+      return {
+        state: "finished",
+        style: "track-done",
+        status: t("tracker.finished"),
+        go: state.rated ? t("tracker.rated") : null,
+      };
+
     case "missed":
       return { state: "missed", style: "track-warning", status: t("tracker.missed") };
     case "parked":
@@ -156,6 +180,28 @@ function progressView() {
     default:
       return { state: state.ticket.state, style: "", status: t(`ticket.state.${state.ticket.state}`) };
   }
+}
+
+/** Near the front: at most NEAR_AHEAD tickets ahead. An expected wait under a minute with more
+ * ahead (several windows, a fresh estimate) is not near: the citizen must not leave too late or
+ * crowd the windows too early on a guess. */
+function isNear() {
+  return state.position !== null && state.position !== undefined && state.position <= NEAR_AHEAD;
+}
+
+/** The expected wait under the status: minutes, or "about 1 min" when not near yet; nothing
+ * more when near (the status says it). */
+function trackerWait(near) {
+  if (state.eta !== null && state.eta !== undefined && state.eta < 60) {
+    return near ? "" : t("tracker.wait_soon");
+  }
+  return waitText(state.eta, true);
+}
+
+/** A service's name in the page's language: its English name where the hall gives one. */
+function serviceName(service) {
+  if (!service) return "";
+  return currentLanguage() === "en" && service.name_en ? service.name_en : service.name;
 }
 
 // --- alerts ------------------------------------------------------------------------------------

@@ -57,7 +57,13 @@ async def get_services(request: Request) -> JSONResponse:
         {
             "hall": {"id": hall, "name": config.name, "timezone": config.timezone},
             "services": [
-                {"id": s.id, "name": s.name, "category": s.category, "bookable": s.bookable}
+                {
+                    "id": s.id,
+                    "name": s.name,
+                    "name_en": s.name_en,
+                    "category": s.category,
+                    "bookable": s.bookable,
+                }
                 for s in config.services
             ],
         }

@@ -95,6 +95,7 @@ async def test_a_ticket_from_the_kiosk_is_called_served_announced_and_rated(
     await wait_for_text(phone, "#track-go", "请到1号窗口办理")
     await led.wait_for_selector("#led[data-status='calling']")
     await both_languages(led, "window-calling", "#led-label", "请到本窗口办理", "come to this")
+    await wait_for_text(pad, "#pad-serving-service", f"^正在呼叫 {number}，请到本窗口办理$")
 
     await clerk.click("[data-command='start']")
     await wait_for_text(clerk, "#current-elapsed", r"已办理 \d+:\d\d")

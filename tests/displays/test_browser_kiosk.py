@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
+from hall.auth import new_booking_code
 from tests.support.browser import (
     PageErrors,
     new_page,
@@ -31,6 +32,7 @@ from tests.support.server import (
     create_hall,
     mint,
     signed_in_tablet,
+    small_hall,
 )
 
 pytestmark = pytest.mark.anyio
@@ -156,7 +158,7 @@ async def test_a_booking_from_a_phone_is_checked_in_on_the_kiosk_keypad(
     await phone.fill("#lookup-code", f"{code[:5].lower()}-{code[5:]}")  # as a citizen types it
     await phone.fill("#lookup-phone", "0000")  # not the phone's: nothing is told
     await phone.click("#lookup-form button[type='submit']")
-    await wait_for_text(phone, "#book-error", "请核对预约码和手机号后四位")
+    await wait_for_text(phone, "#lookup-error", "请核对预约码和手机号后四位")
     assert await phone.is_hidden("#lookup-result")
     await phone.fill("#lookup-phone", "8000")
     await phone.click("#lookup-form button[type='submit']")
@@ -197,7 +199,9 @@ async def test_a_booking_from_a_phone_is_checked_in_on_the_kiosk_keypad(
     await phone.fill("#lookup-phone", "9000")
     await phone.click("#lookup-form button[type='submit']")
     await wait_for_text(phone, "#lookup-summary", "已预约")
-    await phone.click("#lookup-cancel")
+    await phone.click("#lookup-cancel")  # asks first, with the digits once more
+    await phone.fill("#cancel-digits", "9000")
+    await phone.click("#cancel-yes")
     await wait_for_text(phone, "#lookup-person", "预约已取消")
     with server.admin() as admin:
         booking = admin.get(
@@ -373,4 +377,208 @@ async def test_a_missed_ticket_is_reactivated_at_the_kiosk_by_its_number(
     await kiosk.click("#check-in-submit")
     await wait_for_text(kiosk, "#error-text", "该号码未过号")
     await tablet.close()
+    assert errors.messages == []
+
+
+# --- issue 11: in reach, scanned codes, 关怀模式, printing, wording -------------------------------
+
+PORTRAIT = {"width": 1080, "height": 1920}
+LANDSCAPE = {"width": 1920, "height": 1080}
+SPOKEN = """
+window.__spoken = [];
+if (window.speechSynthesis) {
+  window.speechSynthesis.speak = (utterance) => {
+    window.__spoken.push({text: utterance.text, lang: utterance.lang});
+  };
+  window.speechSynthesis.cancel = () => {};
+}
+"""
+"""Records what the page speaks (Web Speech), instead of speaking it."""
+
+
+def floor_hall(server: ServerProcess, hall: str) -> None:
+    """The test hall with a second floor for queue A (its `area`), English service names and six
+    services in one category, more than 关怀模式 shows on one screen."""
+    document = small_hall(hall)
+    document["queues"][0]["area"] = "二楼B区"
+    document["services"] = [
+        {"id": "social", "name": "社保医保", "name_en": "Social insurance", "queue": "A"},
+        {"id": "tax", "name": "税务申报", "name_en": "Tax returns", "queue": "B"},
+        *(
+            {"id": f"extra{i}", "name": f"综合事项{i}", "queue": "A" if i % 2 else "B"}
+            for i in range(1, 5)
+        ),
+    ]
+    with server.admin() as admin:
+        response = admin.put(f"/api/halls/{hall}", json=document)
+        assert response.status_code in (200, 201), response.text
+
+
+def book_slot(server: ServerProcess, hall: str) -> str:
+    """A booking of the first free `social` slot, today or tomorrow, on the booking API."""
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    with httpx.Client(base_url=server.url, headers={"X-Forwarded-For": "198.51.100.19"}) as http:
+        free = [
+            slot["start"]
+            for day in (today, today + timedelta(days=1))
+            for slot in http.get(
+                f"/api/halls/{hall}/slots", params={"service": "social", "date": str(day)}
+            ).json()["slots"]
+            if slot["free"] > 0
+        ]
+        booked = http.post(
+            f"/api/halls/{hall}/appointments",
+            json={"service": "social", "slot": free[0], "name": "王五", "phone": "13700137000"},
+        )
+    code: str = booked.json()["result"]["booking"]["code"]
+    return code
+
+
+async def kiosk_at(
+    browser: Any, server: ServerProcess, hall: str, size: dict[str, int], query: str = ""
+) -> tuple[Any, PageErrors]:
+    page = await new_page(browser, **size)
+    errors = PageErrors(page)
+    await page.add_init_script(SPOKEN)
+    await page.clock.install()  # timers run as usual until the test moves the clock on
+    await page.goto(f"{server.url}/kiosk{query}#token={mint(server, hall, 'kiosk')}")
+    await page.wait_for_selector(".service[data-service='social']")
+    return page, errors
+
+
+async def tops(page: Any, selector: str) -> list[float]:
+    """The top edges of the visible elements matching `selector`, in CSS pixels."""
+    found: list[float] = await page.eval_on_selector_all(
+        selector,
+        "nodes => nodes.filter(n => n.offsetParent !== null)"
+        ".map(n => n.getBoundingClientRect().top)",
+    )
+    return found
+
+
+async def test_the_kiosk_puts_its_controls_in_reach_standing_or_seated(
+    browser: Any, server: ServerProcess, hall: str
+) -> None:
+    floor_hall(server, hall)
+    kiosk, errors = await kiosk_at(browser, server, hall, PORTRAIT)
+    await wait_for_text(kiosk, ".service[data-service='social'] .service-meta", "等候 0 人")
+    services, actions = await tops(kiosk, ".service"), await tops(kiosk, ".action")
+    # a portrait kiosk's controls sit in the lower part of the screen, none in the top third
+    assert min(services + actions) > 1920 / 3 and max(actions) > 1920 * 0.8
+    heights = await kiosk.eval_on_selector_all(
+        ".service, .action", "nodes => nodes.map(n => n.getBoundingClientRect().height)"
+    )
+    assert min(heights) >= 140  # large touch targets
+    await both_languages(kiosk, "kiosk-portrait-menu", ".prompt", "请选择办理事项", "choose")
+    assert await text_of(kiosk, ".service[data-service='social'] .service-name") == "社保医保"
+    await set_language(kiosk, "en")
+    await wait_for_text(kiosk, ".service[data-service='social'] .service-name", "Social insurance")
+    await set_language(kiosk, "zh-CN")
+
+    await kiosk.click("[data-action='check-in']")
+    keys = await tops(kiosk, ".key")
+    assert min(keys) > 1920 * 0.4
+    await both_languages(kiosk, "kiosk-portrait-keypad", "#keypad-prompt", "预约码", "booking code")
+    await kiosk.click("#screen-keypad [data-action='home']")
+
+    await kiosk.click(".service[data-service='social']")
+    await wait_for_text(kiosk, "#ticket-area", "^请到二楼B区等候办理$")  # where to go
+    assert "请到二楼B区等候办理" in await kiosk.inner_text("#print-lines")  # printed, too
+    await both_languages(kiosk, "kiosk-portrait-ticket", "#ticket-area", "二楼B区", "Please wait")
+    await kiosk.close()
+
+    landscape, landscape_errors = await kiosk_at(browser, server, hall, LANDSCAPE)
+    actions = await tops(landscape, ".action")
+    assert min(actions) > 1080 / 2  # the actions at the bottom of a landscape screen too
+    await both_languages(landscape, "kiosk-landscape-menu", ".prompt", "请选择办理事项", "choose")
+    assert errors.messages == [] and landscape_errors.messages == []
+
+
+async def test_a_scanned_code_checks_in_at_once_and_a_wrong_one_says_what_to_do(
+    browser: Any, server: ServerProcess, hall: str
+) -> None:
+    code = book_slot(server, hall)
+    kiosk, errors = await kiosk_at(browser, server, hall, PORTRAIT)
+    # a person typing a code at the menu, key by key, is not taken for a scanner
+    await kiosk.keyboard.type(code, delay=250)
+    await kiosk.keyboard.press("Enter")
+    await kiosk.click(".service[data-service='tax']")  # the menu still takes a tap
+    await wait_for_text(kiosk, "#ticket-number", r"^B\d{3}$")
+    await kiosk.click("#ticket-done")
+
+    wrong = next(c for c in (new_booking_code() for _ in range(50)) if c != code)
+    await kiosk.keyboard.type(wrong, delay=5)  # a scanner: fast keys, then Enter
+    await kiosk.keyboard.press("Enter")
+    await wait_for_text(kiosk, "#error-title", "^预约码不正确$")
+    assert "请核对" in await text_of(kiosk, "#error-text")
+    assert await kiosk.is_visible("#error-retype")
+    await both_languages(kiosk, "kiosk-wrong-code", "#error-title", "预约码不正确", "not recog")
+
+    await kiosk.keyboard.type(code, delay=5)  # scanned again on the error screen: checks in
+    await kiosk.keyboard.press("Enter")
+    await wait_for_text(kiosk, "#ticket-number", r"^A\d{3}$")
+    assert await text_of(kiosk, "#ticket-priority") == "预约"
+    assert errors.messages == []
+
+
+async def test_care_mode_shows_fewer_larger_choices_and_reads_them_aloud(
+    browser: Any, server: ServerProcess, hall: str
+) -> None:
+    floor_hall(server, hall)
+    kiosk, errors = await kiosk_at(browser, server, hall, PORTRAIT)
+    assert len(await tops(kiosk, ".service")) == 6
+    await kiosk.click("#care-toggle")
+    await kiosk.wait_for_selector("body.care-mode")
+    assert len(await tops(kiosk, ".service")) == 4  # four to a screen
+    spoken = await kiosk.evaluate("() => window.__spoken")
+    assert spoken[-1]["lang"] == "zh-CN"
+    assert "关怀模式" in spoken[-1]["text"] and "社保医保，等候0人" in spoken[-1]["text"]
+    font = await kiosk.eval_on_selector(
+        ".service-name", "n => parseFloat(getComputedStyle(n).fontSize)"
+    )
+    assert font >= 48
+    await both_languages(kiosk, "kiosk-care-menu", "#pager-text", "第 1 / 2 页", "Page 1 of 2")
+
+    await kiosk.click("[data-action='page-next']")
+    await wait_for_text(kiosk, "#pager-text", "第 2 / 2 页")
+    assert len(await tops(kiosk, ".service")) == 2
+    spoken = await kiosk.evaluate("() => window.__spoken")
+    assert "综合事项3" in spoken[-1]["text"] and "社保医保" not in spoken[-1]["text"]
+
+    await kiosk.click(".service[data-service='extra3']")
+    number = await wait_for_text(kiosk, "#ticket-number", r"^A\d{3}$")
+    spoken = await kiosk.evaluate("() => window.__spoken")
+    assert spoken[-1]["text"].startswith("取号成功。您的号码是A，零")
+    assert "请到二楼B区等候办理" in spoken[-1]["text"] and number
+    await screenshot(kiosk, "kiosk-care-ticket", "zh-CN")
+
+    await kiosk.click("#ticket-done")
+    await kiosk.wait_for_selector("body.care-mode")  # the same visit: still on
+    await kiosk.clock.run_for(61_000)  # nobody touched it: the next citizen's standard menu
+    await kiosk.wait_for_selector("body:not(.care-mode)")
+    assert len(await tops(kiosk, ".service")) == 6
+    assert errors.messages == []
+
+
+async def test_the_kiosk_says_take_your_ticket_only_once_it_is_printed(
+    browser: Any, server: ServerProcess, hall: str
+) -> None:
+    kiosk, errors = await kiosk_at(browser, server, hall, LANDSCAPE, "?print=auto")
+    await kiosk.evaluate(  # a printer that takes its time: window.print() returns at once
+        "() => { window.print = () => { window.__printed = (window.__printed || 0) + 1; }; }"
+    )
+    await kiosk.click(".service[data-service='social']")
+    await wait_for_text(kiosk, "#ticket-number", r"^A\d{3}$")
+    await kiosk.wait_for_selector("#ticket-hint[data-print='printing']")
+    assert await text_of(kiosk, "#ticket-hint") == "正在打印凭条，请稍候…"
+    assert await kiosk.evaluate("() => window.__printed") == 1
+    await screenshot(kiosk, "kiosk-printing", "zh-CN")
+
+    await kiosk.evaluate("() => window.dispatchEvent(new Event('afterprint'))")
+    await wait_for_text(kiosk, "#ticket-hint", "^请取走凭条")
+    await both_languages(kiosk, "kiosk-printed", "#ticket-hint", "请取走凭条", "take your ticket")
+
+    await kiosk.click("#ticket-done")
+    await kiosk.click(".service[data-service='tax']")
+    await kiosk.wait_for_selector("#ticket-hint[data-print='printing']")  # not the last one's
     assert errors.messages == []

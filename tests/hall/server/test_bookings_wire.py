@@ -191,3 +191,37 @@ async def test_codes_are_ten_checked_characters_and_kiosks_take_them_as_typed(
     assert result["ticket"]["priority"] == "appointment"
     await kiosk.close()
     assert look_up(http, hall, code, "5678").json()["state"] == "checked_in"
+
+
+def test_slots_are_offered_only_within_the_booking_hours(
+    server: ServerProcess, http: httpx.Client
+) -> None:
+    # open around the clock, as the demo hall is; appointments 09:00-11:00 only
+    hall = new_hall(server, booking_open_time="09:00", booking_close_time="11:00")
+    tomorrow = datetime.now(ZoneInfo("Asia/Shanghai")).date() + timedelta(days=1)
+
+    slots = http.get(
+        f"/api/halls/{hall}/slots", params={"service": "social", "date": tomorrow.isoformat()}
+    ).json()["slots"]
+
+    assert [slot["time"] for slot in slots] == ["09:00", "09:30", "10:00", "10:30"]
+    night = datetime.combine(tomorrow, datetime.min.time(), ZoneInfo("Asia/Shanghai"))
+    refused = book(http, hall, night.isoformat(), "night-1", **MINE)  # 00:00: open, not bookable
+    assert refused.status_code == 409 and error_of(refused)["code"] == "slot_invalid"
+
+
+def test_services_carry_their_english_names_for_the_booking_page(
+    server: ServerProcess, http: httpx.Client
+) -> None:
+    hall = new_hall(server)
+    with server.admin() as admin:
+        document = admin.get(f"/api/halls/{hall}").json()
+        document["services"][0]["name_en"] = "Social insurance"
+        assert admin.put(f"/api/halls/{hall}", json=document).status_code == 200
+
+    services = http.get(f"/api/halls/{hall}/services").json()["services"]
+
+    assert [(s["id"], s["name_en"]) for s in services][:2] == [
+        ("social", "Social insurance"),
+        ("tax", ""),
+    ]
