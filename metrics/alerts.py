@@ -6,7 +6,9 @@ until acknowledged, counted per kind.
 - `window_paused` (warning): a window has been paused longer than `pause_limit_s` (15 min);
 - `no_window_open` (critical): a queue has people waiting and no window open to take them;
 - `bad_rating` (warning): a rating of 1 or 2; it has no end, it is listed until acknowledged;
-- `device_offline` (warning): the server says a device is offline, until it says it is back.
+- `device_offline` (warning): the server says a device is offline, until it says it is back;
+  one alert per outage, naming the device as its administrator named it, or by its window and
+  kind.
 
 An alert's message is an i18n key (`ALERT_MESSAGES`, Chinese first) and its params; the tablet
 renders it. Ids and `raised_at` come from the hall's data (the ticket, the pause start, the
@@ -22,6 +24,7 @@ acknowledgements made elsewhere (`acknowledge` too). An acknowledged id is remem
 
 from __future__ import annotations
 
+import re
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -36,7 +39,15 @@ WINDOW_PAUSED = "window_paused"
 NO_WINDOW_OPEN = "no_window_open"
 BAD_RATING = "bad_rating"
 DEVICE_OFFLINE = "device_offline"
-KINDS = (WAIT_OVER_TARGET, WINDOW_PAUSED, NO_WINDOW_OPEN, BAD_RATING, DEVICE_OFFLINE)
+FOLLOW_UP_OVERDUE = "follow_up_overdue"
+KINDS = (
+    WAIT_OVER_TARGET,
+    WINDOW_PAUSED,
+    NO_WINDOW_OPEN,
+    BAD_RATING,
+    DEVICE_OFFLINE,
+    FOLLOW_UP_OVERDUE,
+)
 
 WARNING = "warning"
 CRITICAL = "critical"
@@ -62,9 +73,21 @@ ALERT_MESSAGES: Mapping[str, Mapping[str, str]] = {
         "zh-CN": "{number}号在{window}给出差评（{score}分）",
         "en": "Ticket {number} gave a low rating ({score}) at {window}",
     },
+    "alert.follow_up_overdue": {
+        "zh-CN": "整改事项 {follow_up} 已超期（{step}）",
+        "en": "Follow-up {follow_up} is overdue ({step})",
+    },
     "alert.device_offline": {
-        "zh-CN": "设备{device}（{kind}）已离线",
-        "en": "Device {device} ({kind}) is offline",
+        "zh-CN": "{device}已离线",
+        "en": "{device} is offline",
+    },
+    "alert.device_offline_window": {
+        "zh-CN": "{window}{kind}已离线",
+        "en": "The {kind} of {window} is offline",
+    },
+    "alert.device_offline_kind": {
+        "zh-CN": "{kind}（设备 {device}）已离线",
+        "en": "A {kind} (device {device}) is offline",
     },
 }
 """Texts of the alert keys, for the displays' i18n table (`displays/i18n.py` may merge them)."""
@@ -241,12 +264,25 @@ class HallAlerts:
             )
             self._start(WINDOW_PAUSED, window, alert)
 
-    def bad_rating(self, ticket: str, number: str, window: str, score: int, at: float) -> None:
+    def bad_rating(
+        self,
+        ticket: str,
+        number: str,
+        window: str,
+        score: int,
+        at: float,
+        reasons: Iterable[str] = (),
+        comment: str = "",
+    ) -> None:
+        """A rating of 1 or 2, with what the citizen said (never who they are): the reasons
+        (joined with 、) and the comment."""
         params: dict[str, Param] = {
             "number": number,
             "window": self._names().get(("window", window), window),
             "window_id": window,
             "score": score,
+            "reasons": "、".join(reason.strip() for reason in reasons if reason.strip()),
+            "comment": _masked(comment.strip()),
         }
         alert = Alert(
             _alert_id(BAD_RATING, ticket, at),
@@ -259,19 +295,53 @@ class HallAlerts:
         )
         self._raise(alert)
 
-    def device_offline(self, device: str, kind: str, since: float, name: str = "") -> None:
+    def follow_up_overdue(self, follow_up: str, step: str, due: float) -> None:
+        """A follow-up's deadline passed (`follow_up.overdue`): raised once per follow-up and
+        step, listed until acknowledged (差评整改, 投诉, 回访)."""
+        params: dict[str, Param] = {"follow_up": follow_up, "step": step}
+        alert = Alert(
+            _alert_id(FOLLOW_UP_OVERDUE, f"{follow_up}:{step}", due),
+            FOLLOW_UP_OVERDUE,
+            WARNING,
+            "alert.follow_up_overdue",
+            params,
+            follow_up,
+            due,
+        )
+        self._raise(alert)
+
+    def device_offline(
+        self, device: str, kind: str, since: float, name: str = "", window: str | None = None
+    ) -> None:
+        """A device gone since `since` (one alert per outage: the same `since` is the same
+        outage). `name` is the name an administrator gave it ("" when it has the default
+        one); then the device is named by its `window` and kind ("3号窗口评价器"), else by
+        its kind and id."""
         if self._changes(DEVICE_OFFLINE, device, True, since):
-            params = {"device": name or device, "device_id": device, "kind": kind}
+            key, params = self._device_words(device, kind, name, window)
             alert = Alert(
                 _alert_id(DEVICE_OFFLINE, device, since),
                 DEVICE_OFFLINE,
                 WARNING,
-                "alert.device_offline",
+                key,
                 params,
                 device,
                 since,
             )
             self._start(DEVICE_OFFLINE, device, alert)
+
+    def _device_words(
+        self, device: str, kind: str, name: str, window: str | None
+    ) -> tuple[str, dict[str, Param]]:
+        params: dict[str, Param] = {"device": name or device, "device_id": device, "kind": kind}
+        window_name = self._names().get(("window", window)) if window else None
+        if window is not None:
+            params.update(window=window_name or window, window_id=window)
+        if name:
+            return "alert.device_offline", params
+        if window_name:
+            return "alert.device_offline_window", params
+        return "alert.device_offline_kind", params
 
     def device_online(self, device: str, at: float) -> None:
         self._changes(DEVICE_OFFLINE, device, False, at)
@@ -316,6 +386,15 @@ class HallAlerts:
             self._name_table = {("queue", q.id): q.name for q in config.queues}
             self._name_table.update({("window", w.id): w.name for w in config.windows})
         return self._name_table
+
+
+_LONG_NUMBER = re.compile(r"\d(?:[\s-]?\d){6,}[Xx]?")
+"""Seven digits or more (a phone or ID number a citizen may type into a comment)."""
+
+
+def _masked(text: str) -> str:
+    """The text with long numbers hidden: a comment reaches the tablet, never personal data."""
+    return _LONG_NUMBER.sub("***", text)
 
 
 def _alert_id(kind: str, subject: str, at: float) -> str:

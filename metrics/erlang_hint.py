@@ -28,3 +28,12 @@ def windows_needed(arrivals_per_hour: int, mean_service_s: float, target_s: floa
         )
     except ValueError:
         return None
+
+
+def windows_short(needed: int | None, open_now: int, waiting: int) -> int:
+    """How many more windows a queue needs than it has open now: none while nobody waits in
+    it; else the hint `needed` (at least one window for the people waiting: a ticket moved
+    into a queue is no arrival there; an unknown hint counts as that one) minus `open_now`."""
+    if waiting <= 0:
+        return 0
+    return max(0, max(needed or 0, 1) - open_now)

@@ -1,13 +1,22 @@
 // The floor manager's tablet (/tablet, 现场管理): a manager signs in with a staff account of
 // role `manager`; then the hall at a glance and the actions to steer it:
-// - queue tiles coloured against the hall's service target (waiting, longest wait, expected
-//   wait, service level, how many windows the queue needs);
-// - windows and their staff (status, clerk, ticket in hand, time in status, pause reason), to
-//   open, close or give other queues;
-// - the waiting tickets, to move to another queue or window or to put in the green channel;
-// - alerts, newest first, each acknowledged with one tap (a sound for a new critical one);
-// - a notice for the call screens; today's waiting and expected wait as a chart; today's report.
+// - first screen: queue tiles coloured against the hall's service target (waiting, longest
+//   wait, expected wait, service level, and how many more windows a queue with people waiting
+//   needs); windows and their staff (status, clerk, ticket in hand, time in status, pause
+//   reason), to open, close or give other queues; alerts, newest first, each acknowledged with
+//   one tap (a sound for a new critical one), a bad rating's opening its follow-up;
+// - below: the waiting tickets, to move to another queue or window or to put in the green
+//   channel; a notice for the call screens; today's waiting and expected wait as a chart;
+//   then the panels of other tablet modules (`#tablet-extra`); today's report.
 // The hall's state comes from the snapshot and its events; the figures from `metrics` messages.
+// Rows are keyed and updated in place (tablet-keyed.js), never replaced under a finger.
+//
+// Other tablet modules (a <script type="module"> each, their panel in #tablet-extra) use
+// `window.hall.connection` (`on("event" | "metrics" | "snapshot", ...)`) and
+// `window.hallTablet`: `command(name, args)` runs a command with the page's messages,
+// `manager()` is the floor manager signed in (null when none); the page dispatches
+// `hall:tablet-signed-in` / `hall:tablet-signed-out` on `document`, and
+// `hall:open-follow-up` {followUp, ticket, alert} when a bad rating's alert is tapped.
 
 import {
   $,
@@ -26,6 +35,8 @@ import {
   t,
 } from "./hall.js";
 import { drawChart } from "./chart.js";
+import { createAlertRow, updateAlertRow } from "./tablet-alerts.js";
+import { setClass, setData, setDisabled, setShown, setText, syncList } from "./tablet-keyed.js";
 import { ServerClock, formatDuration } from "./serverclock.js";
 
 const GONE = new Set(["finished", "cancelled"]);
@@ -57,14 +68,23 @@ const banner = bindBanner(connection);
 const clock = new ServerClock(connection);
 const sound = { context: null, beeps: 0 };
 window.hall.connection = connection;
-window.hallTablet = sound;
+window.hallTablet = Object.assign(sound, {
+  manager: () => state.manager,
+  /** A command of another tablet module, with the page's messages; its result, or null. */
+  command: (name, args, { key = `${name}:${JSON.stringify(args)}`, done = () => t("tablet.done.ok") } = {}) =>
+    run(key, name, args, done),
+});
 
 // --- the signed-in manager ------------------------------------------------------------------
 // The server keeps the sign-in with the connection: the hall-changing actions need it, and a new
 // connection (a reload, a dropped network) starts signed out. So does the page.
 
 function keepManager(manager) {
+  const changed = Boolean(manager) !== Boolean(state.manager);
   state.manager = manager;
+  if (!changed) return;
+  const name = manager ? "hall:tablet-signed-in" : "hall:tablet-signed-out";
+  document.dispatchEvent(new CustomEvent(name, { detail: { manager } }));
 }
 
 /** The server no longer has a manager on this connection: back to the sign-in screen. */
@@ -375,14 +395,6 @@ function noticeNewAlerts(alerts) {
   if (!first && fresh.some((alert) => alert.severity === "critical" && alert.active)) beep();
 }
 
-function alertText(alert) {
-  if (alert.kind === "device_offline") {
-    const kind = t(`tablet.kind.${alert.params.kind}`);
-    return t(alert.key, { ...alert.params, kind });
-  }
-  return t(alert.key, alert.params);
-}
-
 // --- the day's history (the chart) -----------------------------------------------------------
 
 async function loadHistory() {
@@ -544,127 +556,172 @@ function percent(value) {
   return value === null || value === undefined ? "—" : `${Math.round(value * 100)}%`;
 }
 
+// Every list below is keyed (tablet-keyed.js): a row is made once and then updated in place,
+// so a button never leaves the page from under a finger while the figures stream in.
+
 function renderTiles() {
   const metrics = state.metrics?.queues ?? {};
-  $("#queue-tiles").replaceChildren(
-    ...[...state.queues.values()].map((queue) => {
-      const figures = metrics[queue.id];
-      const waiting = waitingTickets(queue.id).length;
-      const needed = windowsNeeded(figures, waiting);
-      const open = figures?.windows_open ?? 0;
-      const longest = waiting > 0 && figures ? state.metricsAtMs - figures.longest_wait_s * 1000 : null;
-      const level_ = level(figures, waiting, targetS());
-      return el(
-        "article",
-        { class: "queue-tile", dataset: { queue: queue.id, level: level_ } },
-        el(
-          "header",
-          { class: "queue-head" },
-          el("span", { class: "queue-name" }, queue.name),
-          el("span", { class: "queue-level" }, level_ === "none" ? "" : t(`tablet.level.${level_}`)),
-        ),
-        el(
-          "div",
-          { class: "queue-waiting" },
-          el("strong", { class: "queue-count" }, String(waiting)),
-          el("span", {}, t("tablet.waiting_people")),
-        ),
-        el(
-          "dl",
-          { class: "queue-figures" },
-          figure("tablet.longest", longest === null ? "0:00" : "", longest === null ? null : { sinceMs: longest }),
-          figure("tablet.expected", etaText(figures?.eta_new_s)),
-          figure("tablet.service_level", percent(figures?.service_level ?? figures?.day_service_level)),
-          figure("tablet.windows_open", String(open)),
-        ),
-        el(
-          "p",
-          { class: "queue-hint", dataset: { short: String(needed !== null && needed !== undefined && needed > open) } },
-          needed === null || needed === undefined ? t("tablet.needed_unknown") : t("tablet.needed", { count: needed }),
-        ),
-      );
-    }),
+  syncList($("#queue-tiles"), [...state.queues.values()], {
+    key: (queue) => queue.id,
+    create: createTile,
+    update: (node, queue) => updateTile(node, queue, metrics[queue.id]),
+  });
+}
+
+function createTile(queue) {
+  const part = (tag, className) => el(tag, { class: className });
+  return el(
+    "article",
+    { class: "queue-tile", dataset: { queue: queue.id } },
+    el("header", { class: "queue-head" }, part("span", "queue-name")),
+    el(
+      "div",
+      { class: "queue-waiting" },
+      part("strong", "queue-count"),
+      part("span", "queue-waiting-label"),
+      part("span", "queue-level"),
+    ),
+    el(
+      "dl",
+      { class: "queue-figures" },
+      figure("longest", true),
+      figure("expected"),
+      figure("service-level"),
+      figure("windows-open"),
+    ),
+    el("p", { class: "queue-hint", hidden: true }),
   );
 }
 
-/** The metrics' hint (Erlang C over the last hour's arrivals), and at least one window while
- * anyone waits (a ticket moved into a queue is no arrival there). */
-function windowsNeeded(figures, waiting) {
-  const needed = figures?.windows_needed;
-  if (needed === null || needed === undefined) return needed;
-  return waiting > 0 ? Math.max(1, needed) : needed;
-}
-
-function figure(key, text, ticking = null) {
+function figure(name, ticking = false) {
   return el(
     "div",
-    { class: "queue-figure" },
-    el("dt", {}, t(key)),
-    el("dd", ticking ? { class: "ticking", dataset: { sinceMs: String(ticking.sinceMs) } } : {}, text),
+    { class: `queue-figure queue-${name}` },
+    el("dt", {}),
+    el("dd", ticking ? { class: "ticking" } : {}),
   );
+}
+
+function updateTile(node, queue, figures) {
+  const waiting = waitingTickets(queue.id).length;
+  const level_ = level(figures, waiting, targetS());
+  setData(node, "level", level_);
+  setText($(".queue-name", node), queue.name);
+  setText($(".queue-level", node), level_ === "none" ? "" : t(`tablet.level.${level_}`));
+  setText($(".queue-count", node), String(waiting));
+  setText($(".queue-waiting-label", node), t("tablet.waiting_people"));
+  const longest = waiting > 0 && figures ? state.metricsAtMs - figures.longest_wait_s * 1000 : null;
+  const longestValue = $(".queue-longest dd", node);
+  setClass(longestValue, longest === null ? "" : "ticking");
+  setData(longestValue, "sinceMs", longest === null ? "" : longest);
+  if (longest === null) setText(longestValue, "0:00");
+  fillFigure(node, "longest", "tablet.longest");
+  fillFigure(node, "expected", "tablet.expected", etaText(figures?.eta_new_s));
+  fillFigure(node, "service-level", "tablet.service_level", percent(figures?.service_level ?? figures?.day_service_level));
+  fillFigure(node, "windows-open", "tablet.windows_open", String(figures?.windows_open ?? 0));
+  const short = waiting > 0 ? (figures?.windows_short ?? 0) : 0;
+  const hint = $(".queue-hint", node);
+  setShown(hint, short > 0);
+  setData(hint, "short", String(short > 0));
+  setText(hint, short > 0 ? t("tablet.windows_short", { count: short }) : "");
+}
+
+function fillFigure(tile, name, labelKey, value = null) {
+  setText($(`.queue-${name} dt`, tile), t(labelKey));
+  if (value !== null) setText($(`.queue-${name} dd`, tile), value);
 }
 
 function renderWindows() {
-  const figures = state.metrics?.windows ?? {};
-  $("#window-rows").replaceChildren(
-    ...[...state.windows.values()].map((window) => {
-      const ticket = window.ticket_id ? state.tickets.get(window.ticket_id) : null;
-      const number = ticket?.number ?? figures[window.id]?.ticket ?? null;
-      const busy = state.pending.has(`window:${window.id}`);
-      const closed = window.status === "closed";
-      const served = Object.entries(window.queues ?? {})
-        .sort((a, b) => b[1] - a[1])
-        .map(([id, weight]) => (weight === 1 ? queueName(id) : `${queueName(id)} ×${weight}`))
-        .join(" · ");
-      return el(
-        "li",
-        { class: "window-row", dataset: { window: window.id, status: window.status } },
-        el(
-          "div",
-          { class: "window-main" },
-          el(
-            "div",
-            { class: "window-title" },
-            el("span", { class: "window-name" }, window.name),
-            el("span", { class: "status-chip", dataset: { status: window.status } }, t(`window.status.${window.status}`)),
-            el("span", { class: "window-time ticking", dataset: { since: window.since ?? "" } }, ""),
-          ),
-          el(
-            "div",
-            { class: "window-clerk" },
-            window.clerk ? t("tablet.clerk", { name: window.clerk, number: window.clerk_number ?? "" }) : t("tablet.no_clerk"),
-          ),
-          window.status === "paused" ? el("div", { class: "window-reason" }, t("tablet.paused_reason", { reason: window.reason ?? "" })) : null,
-          el("div", { class: "window-queues" }, served),
-        ),
-        el(
-          "div",
-          { class: "window-ticket" },
-          el("span", { class: "window-ticket-label" }, t("tablet.in_hand")),
-          el("strong", { class: "window-ticket-number" }, number ?? "—"),
-        ),
-        el(
-          "div",
-          { class: "window-actions" },
-          el(
-            "button",
-            {
-              type: "button",
-              class: closed ? "choice window-open" : "choice choice-danger window-close",
-              disabled: busy,
-              onclick: () => (closed ? openWindow(window) : askCloseWindow(window)),
-            },
-            t(closed ? "tablet.open_window" : "tablet.close_window"),
-          ),
-          el(
-            "button",
-            { type: "button", class: "choice window-queues-edit", disabled: busy, onclick: () => openQueuesDialog(window) },
-            t("tablet.edit_queues"),
-          ),
-        ),
-      );
-    }),
+  syncList($("#window-rows"), [...state.windows.values()], {
+    key: (window) => window.id,
+    create: createWindowRow,
+    update: updateWindowRow,
+  });
+}
+
+function createWindowRow(window) {
+  const id = window.id;
+  const part = (tag, className, attrs = {}) => el(tag, { class: className, ...attrs });
+  return el(
+    "li",
+    { class: "window-row", dataset: { window: id } },
+    el(
+      "div",
+      { class: "window-main" },
+      el(
+        "div",
+        { class: "window-title" },
+        part("span", "window-name"),
+        part("span", "status-chip"),
+      ),
+      el(
+        "div",
+        { class: "window-line" },
+        part("span", "window-clerk"),
+        part("span", "window-time ticking"),
+        part("strong", "window-ticket-number"),
+      ),
+      part("div", "window-reason", { hidden: true }),
+      part("div", "window-queues"),
+    ),
+    el(
+      "div",
+      { class: "window-actions" },
+      part("button", "choice window-open", { type: "button", onclick: () => toggleWindow(id) }),
+      part("button", "choice window-queues-edit", { type: "button", onclick: () => editQueues(id) }),
+    ),
   );
+}
+
+function updateWindowRow(node, window) {
+  const figures = state.metrics?.windows?.[window.id];
+  const ticket = window.ticket_id ? state.tickets.get(window.ticket_id) : null;
+  const busy = state.pending.has(`window:${window.id}`);
+  const closed = window.status === "closed";
+  setData(node, "status", window.status);
+  setText($(".window-name", node), window.name);
+  const chip = $(".status-chip", node);
+  setData(chip, "status", window.status);
+  setText(chip, t(`window.status.${window.status}`));
+  setData($(".window-time", node), "since", window.since ?? "");
+  setText(
+    $(".window-clerk", node),
+    window.clerk ? t("tablet.clerk", { name: window.clerk, number: window.clerk_number ?? "" }) : t("tablet.no_clerk"),
+  );
+  const number = ticket?.number ?? figures?.ticket ?? null;
+  const numberNode = $(".window-ticket-number", node);
+  setText(numberNode, number ?? "");
+  setShown(numberNode, Boolean(number));
+  const reason = $(".window-reason", node);
+  setShown(reason, window.status === "paused");
+  setText(reason, window.status === "paused" ? t("tablet.paused_reason", { reason: window.reason ?? "" }) : "");
+  setText($(".window-queues", node), servedQueues(window));
+  const toggle = $(".window-actions .choice", node);
+  setClass(toggle, closed ? "choice window-open" : "choice choice-danger window-close");
+  setText(toggle, t(closed ? "tablet.open_window" : "tablet.close_window"));
+  setDisabled(toggle, busy);
+  const edit = $(".window-queues-edit", node);
+  setText(edit, t("tablet.edit_queues"));
+  setDisabled(edit, busy);
+}
+
+function servedQueues(window) {
+  return Object.entries(window.queues ?? {})
+    .sort((a, b) => b[1] - a[1])
+    .map(([id, weight]) => (weight === 1 ? queueName(id) : `${queueName(id)} ×${weight}`))
+    .join(" · ");
+}
+
+function toggleWindow(id) {
+  const window = state.windows.get(id);
+  if (!window) return;
+  if (window.status === "closed") openWindow(window);
+  else askCloseWindow(window);
+}
+
+function editQueues(id) {
+  const window = state.windows.get(id);
+  if (window) openQueuesDialog(window);
 }
 
 function renderTickets() {
@@ -679,101 +736,102 @@ function renderTickets() {
     (a, b) => Date.parse(a.issued_at) - Date.parse(b.issued_at) || a.id.localeCompare(b.id),
   );
   const shown = waiting.slice(0, TICKETS_SHOWN);
-  $("#ticket-rows").replaceChildren(
-    ...(shown.length ? shown.map(ticketRow) : [el("li", { class: "empty-row" }, t("tablet.no_tickets"))]),
-  );
+  syncList($("#ticket-rows"), shown, {
+    key: (ticket) => ticket.id,
+    create: createTicketRow,
+    update: updateTicketRow,
+    empty: () => t("tablet.no_tickets"),
+  });
   const more = $("#tickets-more");
-  show(more, waiting.length > shown.length);
-  more.textContent = t("tablet.more_tickets", { count: waiting.length - shown.length });
+  setShown(more, waiting.length > shown.length);
+  setText(more, t("tablet.more_tickets", { count: waiting.length - shown.length }));
 }
 
-function ticketRow(ticket) {
-  const busy = state.pending.has(`ticket:${ticket.id}`);
-  const service = state.services.get(ticket.service)?.name ?? ticket.service;
+function createTicketRow(ticket) {
+  const id = ticket.id;
+  const part = (tag, className, attrs = {}) => el(tag, { class: className, ...attrs });
   return el(
     "li",
-    { class: "ticket-row", dataset: { ticket: ticket.id, number: ticket.number } },
-    el("strong", { class: "ticket-row-number" }, ticket.number),
+    { class: "ticket-row", dataset: { ticket: id } },
+    part("strong", "ticket-row-number"),
     el(
       "div",
       { class: "ticket-row-main" },
-      el("span", { class: "ticket-row-service" }, `${service} · ${queueName(ticket.queue)}`),
+      part("span", "ticket-row-service"),
       el(
         "span",
         { class: "ticket-row-tags" },
-        ticket.priority !== "normal" ? el("span", { class: "tag tag-priority" }, t(`priority.${ticket.priority}`)) : null,
-        ticket.to_window ? el("span", { class: "tag" }, t("tablet.to_window_tag", { window: windowName(ticket.to_window) })) : null,
-        el("span", { class: "ticket-row-waited ticking", dataset: { since: ticket.issued_at } }, ""),
+        part("span", "tag tag-priority", { hidden: true }),
+        part("span", "tag tag-window", { hidden: true }),
+        part("span", "ticket-row-waited ticking"),
       ),
     ),
     el(
       "div",
       { class: "ticket-row-actions" },
-      el("button", { type: "button", class: "choice ticket-move", disabled: busy, onclick: () => openMoveDialog(ticket) }, t("tablet.move")),
-      el(
-        "button",
-        {
-          type: "button",
-          class: "choice ticket-prioritise",
-          disabled: busy || ticket.priority !== "normal",
-          onclick: () => prioritise(ticket),
-        },
-        t("tablet.prioritise"),
-      ),
+      part("button", "choice ticket-move", { type: "button", onclick: () => withTicket(id, openMoveDialog) }),
+      part("button", "choice ticket-prioritise", { type: "button", onclick: () => withTicket(id, prioritise) }),
     ),
   );
+}
+
+function updateTicketRow(node, ticket) {
+  const busy = state.pending.has(`ticket:${ticket.id}`);
+  const service = state.services.get(ticket.service)?.name ?? ticket.service;
+  setData(node, "number", ticket.number);
+  setText($(".ticket-row-number", node), ticket.number);
+  setText($(".ticket-row-service", node), `${service} · ${queueName(ticket.queue)}`);
+  const priority = $(".tag-priority", node);
+  setShown(priority, ticket.priority !== "normal");
+  setText(priority, ticket.priority !== "normal" ? t(`priority.${ticket.priority}`) : "");
+  const target = $(".tag-window", node);
+  setShown(target, Boolean(ticket.to_window));
+  setText(target, ticket.to_window ? t("tablet.to_window_tag", { window: windowName(ticket.to_window) }) : "");
+  setData($(".ticket-row-waited", node), "since", ticket.issued_at);
+  const moveButton = $(".ticket-move", node);
+  setText(moveButton, t("tablet.move"));
+  setDisabled(moveButton, busy);
+  const prioritiseButton = $(".ticket-prioritise", node);
+  setText(prioritiseButton, t("tablet.prioritise"));
+  setDisabled(prioritiseButton, busy || ticket.priority !== "normal");
+}
+
+function withTicket(id, action) {
+  const ticket = state.tickets.get(id);
+  if (ticket) action(ticket);
 }
 
 function renderAlerts() {
   const alerts = [...(state.metrics?.alerts ?? [])].sort(
     (a, b) => Date.parse(b.raised_at) - Date.parse(a.raised_at) || b.id.localeCompare(a.id),
   );
-  $("#alert-rows").replaceChildren(
-    ...(alerts.length
-      ? alerts.map((alert) =>
-          el(
-            "li",
-            { class: "alert-row", dataset: { alert: alert.id, kind: alert.kind, severity: alert.severity, active: String(alert.active) } },
-            el(
-              "div",
-              { class: "alert-body" },
-              el("div", { class: "alert-text" }, alertText(alert)),
-              el(
-                "div",
-                { class: "alert-meta" },
-                el("span", { class: "alert-severity" }, t(`tablet.severity.${alert.severity}`)),
-                ` · ${timeOfDay(alert.raised_at)}`,
-                alert.active ? null : el("span", { class: "alert-cleared" }, ` · ${t("tablet.cleared")}`),
-              ),
-            ),
-            el(
-              "button",
-              {
-                type: "button",
-                class: "button alert-ack",
-                disabled: state.pending.has(`alert:${alert.id}`),
-                onclick: () => acknowledge(alert),
-              },
-              t("tablet.ack"),
-            ),
-          ),
-        )
-      : [el("li", { class: "empty-row" }, t("tablet.no_alerts"))]),
-  );
+  syncList($("#alert-rows"), alerts, {
+    key: (alert) => alert.id,
+    create: (alert) => createAlertRow(alert, { acknowledge, openFollowUp }),
+    update: (node, alert) =>
+      updateAlertRow(node, alert, { busy: state.pending.has(`alert:${alert.id}`), timeZone: state.hall?.timezone }),
+    empty: () => t("tablet.no_alerts"),
+  });
   const top = $("#top-alerts");
   const critical = alerts.some((alert) => alert.severity === "critical" && alert.active);
-  top.dataset.count = String(alerts.length);
-  top.dataset.critical = String(critical);
-  top.textContent = t("tablet.alerts_count", { count: alerts.length });
+  setData(top, "count", String(alerts.length));
+  setData(top, "critical", String(critical));
+  setText(top, t("tablet.alerts_count", { count: alerts.length }));
 }
 
-function timeOfDay(at) {
-  const options = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
-  try {
-    return new Intl.DateTimeFormat(currentLanguage(), { ...options, timeZone: state.hall?.timezone }).format(new Date(at));
-  } catch {
-    return new Date(at).toLocaleTimeString();
-  }
+/** A bad rating's alert opens its follow-up: the page says so with a `hall:open-follow-up`
+ * event (detail: `followUp`, the follow-up's id, or null when the figures do not list it yet;
+ * `ticket`). The follow-up board (tablet-followups.js) listens, opens it and calls
+ * `preventDefault()`; when nobody does, a message says the follow-up cannot be shown. */
+function openFollowUp(alert) {
+  const ticket = alert.subject;
+  const listed = (state.metrics?.hall?.follow_ups ?? []).find((item) => item.ticket === ticket);
+  const followUp = listed?.id ?? listed?.case ?? alert.params?.follow_up ?? null;
+  const event = new CustomEvent("hall:open-follow-up", {
+    detail: { followUp, ticket, alert: alert.id },
+    cancelable: true,
+  });
+  if (document.dispatchEvent(event)) toast("error", () => t("tablet.follow_up_unavailable"));
 }
 
 function renderChart() {

@@ -2,24 +2,42 @@
 process: signing in (and being refused), queue tiles following tickets issued elsewhere,
 opening, re-profiling and closing windows, moving and prioritising a ticket, a notice on the
 call screen, an alert when a wait passes the target, acknowledged away, and today's report.
+Issue 11: taps land while the lists update (rows are updated in place, never replaced); the
+first screen at 1366x1024 holds the tiles, the windows and the alerts of a 20-window hall; a
+device offline is named as the administrator named it, once per outage; a bad rating's alert
+shows the score, reasons and comment and opens its follow-up; the staffing hint says how many
+more windows a queue needs, only where people wait.
 
 Screenshots in both languages land in test-artifacts/screenshots/tablet-*.png.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import uuid
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.support.browser import Pages, both_languages, screenshot, text_of, wait_for_text
+from hall.demo.hall import demo_config_document
+from tests.support.browser import (
+    Pages,
+    both_languages,
+    screenshot,
+    set_language,
+    text_of,
+    wait_for_text,
+)
 from tests.support.device import Device
 from tests.support.server import (
     CLERK,
     MANAGER,
     HallSetup,
     ServerProcess,
+    add_staff,
     mint,
     new_hall,
     signed_in_tablet,
@@ -30,6 +48,12 @@ pytestmark = pytest.mark.anyio
 TABLET: dict[str, Any] = {"width": 1280, "height": 800, "has_touch": True}
 PHONE: dict[str, Any] = {"width": 390, "height": 844, "is_mobile": True, "has_touch": True}
 TV: dict[str, Any] = {"width": 1920, "height": 1080}
+FIRST_SCREEN: dict[str, Any] = {"width": 1366, "height": 1024, "has_touch": True}
+"""A 12.9-inch tablet in landscape: the first screen the floor manager sees."""
+OFFLINE_S = 2
+"""This module's server counts a device offline after this many seconds unseen."""
+OFFLINE_MS = (OFFLINE_S + 5 + 8) * 1000
+"""Offline after OFFLINE_S, found at the next reading of the devices (every 5 s), pushed."""
 ALERT_MS = 20_000
 """A wait passes a 6 s target, then the next push (every second) carries the alert."""
 HALL = HallSetup(staff=(MANAGER, CLERK))
@@ -39,6 +63,21 @@ HALL = HallSetup(staff=(MANAGER, CLERK))
 @pytest.fixture(scope="module")
 def anyio_backend() -> str:
     return "asyncio"  # one event loop for the module, so one browser serves every test
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    workdir = tmp_path_factory.mktemp("browser_tablet")
+    process = ServerProcess(
+        f"sqlite:///{workdir / 'hall.db'}",
+        workdir,
+        env={"HALL_DEVICE_OFFLINE_S": str(OFFLINE_S)},
+    )
+    try:
+        process.start()
+        yield process
+    finally:
+        process.stop()
 
 
 @pytest.fixture
@@ -82,13 +121,15 @@ async def test_a_floor_manager_signs_in_and_steers_the_hall(
     await wait_for_text(tablet, tile("A", ".queue-count"), "^1$")
     await kiosk.ok("issue_ticket", {"service": "social"})
     await wait_for_text(tablet, tile("A", ".queue-count"), "^2$")
-    await wait_for_text(tablet, tile("A", ".queue-hint"), r"^建议开窗 \d+ 个$")
+    await wait_for_text(tablet, tile("A", ".queue-hint"), "^还需开窗 1 个$")  # none open
+    assert await tablet.is_hidden(tile("B", ".queue-hint"))  # nobody waits for B
     await tablet.wait_for_selector(f"#ticket-rows [data-number='{first['number']}']")
 
     window = "#window-rows [data-window='1']"
     await tablet.click(f"{window} .window-open")  # 开窗
     await tablet.wait_for_selector(f"{window}[data-status='idle']")
     await wait_for_text(tablet, "#toast", "1号窗口已开窗")
+    await tablet.wait_for_selector(tile("A", ".queue-hint"), state="hidden")  # enough now
     await tablet.click(f"{window} .window-queues-edit")  # 调整业务: serve A only
     await tablet.wait_for_selector("#queues-dialog[open]")
     await tablet.uncheck("#weight-rows [data-queue='B'] input[type=checkbox]")
@@ -212,4 +253,205 @@ async def test_the_chart_draws_the_days_history(
         ).json()
     assert history["series"]["B"][-1][1] == 3
     await manager.close()
+    assert pages.messages() == []
+
+
+# --- issue 11: taps that land, the first screen, alerts, the staffing hint ----------------------
+
+
+@contextlib.asynccontextmanager
+async def ticket_stream(server: ServerProcess, hall: str) -> AsyncIterator[list[str]]:
+    """Tickets issued at a kiosk's pace (five a second) while the body runs: every one is an
+    event the tablet renders, with the figures pushed every second besides. Yields the numbers
+    issued so far."""
+    kiosk, _ = await Device.connect(server.ws_url, mint(server, hall, "kiosk"))
+    numbers: list[str] = []
+
+    async def issue() -> None:
+        while True:
+            issued = await kiosk.ok("issue_ticket", {"service": "tax"})
+            numbers.append(issued["ticket"]["number"])
+            await asyncio.sleep(0.2)  # a steady stream, not a wait for anything
+
+    task = asyncio.create_task(issue())
+    try:
+        yield numbers
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        await kiosk.close()
+
+
+async def rendered_count(page: Any, count: int) -> None:
+    """Wait until the tablet lists at least `count` waiting tickets."""
+    await page.wait_for_function(
+        "n => document.querySelectorAll('#ticket-rows .ticket-row').length >= n", arg=count
+    )
+
+
+async def test_taps_land_while_the_lists_update(
+    server: ServerProcess, hall: str, pages: Pages
+) -> None:
+    manager, _ = await signed_in_tablet(server, hall)
+    first = (await manager.ok("issue_ticket", {"service": "social"}))["ticket"]
+    tablet = await pages.open("/tablet", hall, "tablet", viewport=FIRST_SCREEN)
+    await sign_in(tablet)
+    row = f"#ticket-rows [data-number='{first['number']}']"
+    prioritise = await tablet.wait_for_selector(f"{row} .ticket-prioritise")
+    window_button = await tablet.wait_for_selector("#window-rows [data-window='1'] .window-open")
+    await tablet.evaluate(  # mark every row: a replaced row would lose its mark
+        "() => document.querySelectorAll('.ticket-row, .window-row, .queue-tile')"
+        ".forEach(node => { node.marked = true; })"
+    )
+
+    async with ticket_stream(server, hall) as issued:
+        await rendered_count(tablet, 8)  # many renders later, with more to come
+        assert await prioritise.evaluate("node => node.isConnected")
+        await prioritise.tap()  # 优先, amid the stream
+        await wait_for_text(tablet, f"{row} .tag-priority", "^绿色通道$")
+        await window_button.tap()  # 开窗: the same button becomes 关窗
+        await tablet.wait_for_selector("#window-rows [data-window='1'][data-status='idle']")
+        await rendered_count(tablet, len(issued) + 2)
+        assert await window_button.evaluate("node => node.isConnected")
+        assert await window_button.evaluate("node => node.classList.contains('window-close')")
+        assert await prioritise.evaluate("node => node.isConnected && node.disabled")
+        replaced = await tablet.evaluate(
+            "() => [...document.querySelectorAll('.window-row, .queue-tile')]"
+            ".filter(node => !node.marked).length"
+        )
+        assert replaced == 0
+        assert await tablet.eval_on_selector(row, "node => node.marked === true")
+    await manager.close()
+    assert pages.messages() == []
+
+
+def demo_sized_hall(server: ServerProcess) -> str:
+    """A hall as large as the demo's: eight queues, twenty windows, and a floor manager."""
+    hall = f"h{uuid.uuid4().hex[:8]}"
+    document = {**demo_config_document(), "id": hall}
+    with server.admin() as admin:
+        response = admin.put(f"/api/halls/{hall}", json=document)
+        assert response.status_code in (200, 201), response.text
+    add_staff(server, hall, MANAGER.number, MANAGER.name, MANAGER.password, MANAGER.role)
+    return hall
+
+
+async def bottom_of(page: Any, selector: str) -> float:
+    box = await page.eval_on_selector(selector, "node => node.getBoundingClientRect().bottom")
+    return float(box)
+
+
+async def test_the_first_screen_holds_the_tiles_windows_and_alerts(
+    server: ServerProcess, pages: Pages
+) -> None:
+    hall = demo_sized_hall(server)
+    manager, _ = await signed_in_tablet(server, hall)
+    document = demo_config_document()
+    for service in document["services"][:12]:  # people wait in most queues, no window open
+        await manager.ok("issue_ticket", {"service": service["id"]})
+    for window in ("1", "2", "5"):
+        await manager.ok("open_window", {"window": window})
+    tablet = await pages.open("/tablet", hall, "tablet", viewport=FIRST_SCREEN)
+    await sign_in(tablet)
+    await tablet.wait_for_selector("#alert-rows [data-kind='no_window_open']")
+    await tablet.wait_for_selector("#window-rows [data-window='20']")
+
+    await screenshot(tablet, "tablet-first-screen", "zh-CN")
+    assert await tablet.evaluate("() => window.scrollY") == 0
+    for part in ("#queue-tiles", "#window-rows", "#alerts-section"):
+        assert await bottom_of(tablet, part) <= FIRST_SCREEN["height"], part
+    assert await tablet.eval_on_selector(
+        "#tickets-section", "node => node.getBoundingClientRect().top"
+    ) >= await bottom_of(tablet, "#window-rows")  # the details come below
+    await set_language(tablet, "en")
+    await wait_for_text(tablet, "#windows-title", "Windows and staff")
+    await screenshot(tablet, "tablet-first-screen", "en")
+    for part in ("#queue-tiles", "#window-rows", "#alerts-section"):
+        assert await bottom_of(tablet, part) <= FIRST_SCREEN["height"], part
+    await set_language(tablet, "zh-CN")
+
+    phone = await pages.open("/tablet", hall, "tablet", viewport=PHONE)
+    await sign_in(phone)
+    await phone.wait_for_selector("#alert-rows [data-kind='no_window_open']")
+    alerts_top = await phone.eval_on_selector(
+        "#alerts-section", "node => node.getBoundingClientRect().top"
+    )
+    windows_top = await phone.eval_on_selector(
+        "#windows-section", "node => node.getBoundingClientRect().top"
+    )
+    assert alerts_top < windows_top  # on a phone the alerts come first
+    await screenshot(phone, "tablet-first-screen-phone", "zh-CN")
+    await manager.close()
+    assert pages.messages() == []
+
+
+async def test_a_device_offline_is_named_as_the_admin_named_it_once_per_outage(
+    server: ServerProcess, hall: str, pages: Pages
+) -> None:
+    pad, _ = await Device.connect(server.ws_url, mint(server, hall, "rating_pad", "1"))
+    await pad.close()  # the pad of 1号窗口 goes, named by nobody ("rating_pad 1")
+    tablet = await pages.open("/tablet", hall, "tablet", viewport=FIRST_SCREEN)
+    await sign_in(tablet)
+    offline = "#alert-rows [data-kind='device_offline']"
+    await tablet.wait_for_selector(offline, timeout=OFFLINE_MS)
+
+    await wait_for_text(tablet, f"{offline} .alert-text", "^1号窗口评价器已离线$")
+    await both_languages(
+        tablet, "tablet-device-offline", f"{offline} .alert-text", "评价器已离线",
+        "^The rating pad of 1号窗口 is offline$",
+    )  # fmt: skip
+    await tablet.reload()  # a reload lists the same one alert
+    await sign_in(tablet)
+    await tablet.wait_for_selector(offline)
+    assert await tablet.eval_on_selector_all(offline, "rows => rows.length") == 1
+    assert pages.messages() == []
+
+
+async def test_a_bad_rating_alert_shows_what_was_said_and_opens_its_follow_up(
+    server: ServerProcess, hall: str, pages: Pages
+) -> None:
+    manager, _ = await signed_in_tablet(server, hall)
+    clerk, _ = await Device.connect(server.ws_url, mint(server, hall, "clerk", "1"))
+    pad, _ = await Device.connect(server.ws_url, mint(server, hall, "rating_pad", "1"))
+    await clerk.ok("sign_in", {"window": "1", "staff": CLERK.number, "password": CLERK.password})
+    ticket = (await manager.ok("issue_ticket", {"service": "social"}))["ticket"]
+    for step in ("call_next", "start", "finish"):
+        await clerk.ok(step, {"window": "1"})
+    await pad.event("rating.requested")
+    await pad.ok(
+        "rate",
+        {
+            "ticket": ticket["id"],
+            "score": 1,
+            "reasons": ["等候时间长"],
+            "comment": "窗口人员玩手机",
+        },
+    )
+    tablet = await pages.open("/tablet", hall, "tablet", viewport=FIRST_SCREEN)
+    await sign_in(tablet)
+    rating = "#alert-rows [data-kind='bad_rating']"
+    await tablet.wait_for_selector(rating)
+
+    await wait_for_text(
+        tablet, f"{rating} .alert-details", "^1 分（非常不满意） · 原因：等候时间长$"
+    )
+    await wait_for_text(tablet, f"{rating} .alert-comment", "^意见：窗口人员玩手机$")
+    await both_languages(
+        tablet, "tablet-bad-rating", f"{rating} .alert-details", "非常不满意",
+        "^Score 1 \\(Very dissatisfied\\) · Reasons: 等候时间长$",
+    )  # fmt: skip
+    await tablet.evaluate(  # the follow-up board's part: hear the event, say it is handled
+        """() => document.addEventListener('hall:open-follow-up', (event) => {
+            window.openedFollowUp = event.detail;
+            event.preventDefault();
+        })"""
+    )
+    await tablet.click(f"{rating} .alert-follow-up")  # 查看整改
+    await tablet.wait_for_function("() => window.openedFollowUp !== undefined")
+    detail = await tablet.evaluate("() => window.openedFollowUp")
+    assert detail["ticket"] == ticket["id"]
+    assert detail["followUp"]  # the follow-up the rating opened
+    for device in (manager, clerk, pad):
+        await device.close()
     assert pages.messages() == []

@@ -137,6 +137,8 @@ def test_a_bad_rating_raises_an_alert(score: int, raised: bool) -> None:
             "window": "1号窗口",
             "window_id": "1",
             "score": score,
+            "reasons": "",
+            "comment": "",
         }
         assert (alerts[0].raised_at, alerts[0].active) == (hall.t, True)
         hall.at("10:00").metrics.evaluate(hall.t)
@@ -212,6 +214,7 @@ def every_kind_raised() -> Hall:
     hall.issue("social")
     hall.do(cmd.Pause("1", "午休"))
     hall.metrics.alerts.device_offline("screen-1", "call_screen", hall.t)
+    hall.metrics.alerts.follow_up_overdue(f"FU-{ticket.id}", "callback", hall.t)
     hall.at("09:30").metrics.evaluate(hall.t)
     return hall
 

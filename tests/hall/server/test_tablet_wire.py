@@ -1,12 +1,15 @@
 """The tablet's own commands through a real server process: a floor manager's sign-in and
 acknowledging alerts (answered by the gateway, never reaching the hall's events), alerts pushed
-as they happen, and the day history behind the tablet's chart."""
+as they happen (a device outage once, named as the administrator named the device; a bad
+rating with what the citizen said), the staffing hint, and the day history behind the
+tablet's chart."""
 
 from __future__ import annotations
 
 import asyncio
 import time
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -29,6 +32,25 @@ pytestmark = pytest.mark.anyio
 
 PROMPT_S = 2.5
 """An acknowledgement reaches every tablet well before the next regular push (every 5 s)."""
+OFFLINE_S = 2
+"""This module's server counts a device offline after this many seconds unseen."""
+OFFLINE_WITHIN = OFFLINE_S + 5.0 + 8.0
+"""Offline after OFFLINE_S, found at the next reading of the devices (every 5 s), pushed."""
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    workdir = tmp_path_factory.mktemp("tablet_wire")
+    process = ServerProcess(
+        f"sqlite:///{workdir / 'hall.db'}",
+        workdir,
+        env={"HALL_DEVICE_OFFLINE_S": str(OFFLINE_S)},
+    )
+    try:
+        process.start()
+        yield process
+    finally:
+        process.stop()
 
 
 @pytest.fixture
@@ -227,6 +249,114 @@ async def test_a_wait_past_the_target_is_pushed_as_it_happens(server: ServerProc
     assert alert["params"]["target"] == "0.1"
     assert body["service_target_s"] == 6
     assert body["queues"]["A"]["longest_wait_s"] >= 6
+    await tablet.close()
+
+
+def pair_named(server: ServerProcess, hall: str, kind: str, name: str) -> str:
+    with server.admin() as admin:
+        response = admin.post(f"/api/halls/{hall}/devices", json={"kind": kind, "name": name})
+        assert response.status_code == 201, response.text
+        token: str = response.json()["token"]
+        return token
+
+
+def offline_alerts(body: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The device_offline alerts listed, by device."""
+    return {a["subject"]: a for a in body["alerts"] if a["kind"] == "device_offline"}
+
+
+async def test_a_device_outage_is_one_alert_naming_the_device_as_the_admin_named_it(
+    server: ServerProcess, hall: str
+) -> None:
+    pad_token = mint(server, hall, "rating_pad", "1")  # named by nobody: "rating_pad 1"
+    kiosk_token = pair_named(server, hall, "kiosk", "大厅东侧取号机")
+    pad, pad_welcome = await Device.connect(server.ws_url, pad_token)
+    kiosk, kiosk_welcome = await Device.connect(server.ws_url, kiosk_token)
+    pad_id, kiosk_id = pad_welcome["device"]["id"], kiosk_welcome["device"]["id"]
+    await pad.close()
+    await kiosk.close()
+    tablet, _ = await Device.connect(server.ws_url, mint(server, hall, "tablet"))
+
+    body = await metrics_where(tablet, lambda m: len(offline_alerts(m)) == 2, OFFLINE_WITHIN)
+
+    alerts = offline_alerts(body)
+    assert alerts[pad_id]["key"] == "alert.device_offline_window"  # 1号窗口评价器已离线
+    assert {k: alerts[pad_id]["params"][k] for k in ("window", "kind")} == {
+        "window": "1号窗口",
+        "kind": "rating_pad",
+    }
+    assert alerts[kiosk_id]["key"] == "alert.device_offline"  # 大厅东侧取号机已离线
+    assert alerts[kiosk_id]["params"]["device"] == "大厅东侧取号机"
+    await tablet.close()  # the tablet reloads, twice, across several readings of the devices
+    for _ in range(2):
+        tablet, _ = await Device.connect(server.ws_url, mint(server, hall, "tablet"))
+        later = await metrics_where(tablet, lambda m: True)
+        assert offline_alerts(later).keys() == alerts.keys()
+        assert [a["id"] for a in offline_alerts(later).values()] == [
+            a["id"] for a in alerts.values()
+        ]
+        await tablet.close()
+    with server.admin() as http:
+        exposition = http.get("/metrics").text
+    assert alerts_counted(exposition, hall) == {"device_offline": 2.0}
+
+    pad, _ = await Device.connect(server.ws_url, pad_token)  # back: that outage ends
+    tablet, _ = await Device.connect(server.ws_url, mint(server, hall, "tablet"))
+    back = await metrics_where(tablet, lambda m: not offline_alerts(m)[pad_id]["active"])
+    assert offline_alerts(back)[pad_id]["id"] == alerts[pad_id]["id"]
+    await pad.close()
+    await tablet.close()
+
+
+async def test_a_bad_rating_alert_says_what_the_citizen_said_and_names_its_follow_up(
+    server: ServerProcess, hall: str
+) -> None:
+    tablet, _ = await signed_in_tablet(server, hall)
+    clerk, _ = await Device.connect(server.ws_url, mint(server, hall, "clerk", "1"))
+    pad, _ = await Device.connect(server.ws_url, mint(server, hall, "rating_pad", "1"))
+    await clerk.ok("sign_in", {"window": "1", "staff": CLERK.number, "password": CLERK.password})
+    ticket = (await tablet.ok("issue_ticket", {"service": "social"}))["ticket"]
+    for step in ("call_next", "start", "finish"):
+        await clerk.ok(step, {"window": "1"})
+    await pad.event("rating.requested")
+    comment = "等了很久，请回电 138 0013 8000"
+    reasons = ["等候时间长", "服务态度差"]
+    await pad.ok(
+        "rate", {"ticket": ticket["id"], "score": 1, "reasons": reasons, "comment": comment}
+    )
+
+    body = await metrics_where(tablet, lambda m: alert_ids(m, "bad_rating"))
+
+    (alert,) = [a for a in body["alerts"] if a["kind"] == "bad_rating"]
+    assert alert["subject"] == ticket["id"]
+    assert alert["params"]["score"] == 1
+    assert alert["params"]["reasons"] == "等候时间长、服务态度差"
+    assert alert["params"]["comment"] == "等了很久，请回电 ***"  # no phone number on a tablet
+    follow_ups = [f for f in body["hall"]["follow_ups"] if f["ticket"] == ticket["id"]]
+    assert len(follow_ups) == 1  # the follow-up the tablet's alert opens
+    for device in (tablet, clerk, pad):
+        await device.close()
+
+
+async def test_the_staffing_hint_counts_the_windows_missing_where_people_wait(
+    server: ServerProcess, hall: str
+) -> None:
+    tablet, _ = await signed_in_tablet(server, hall)
+    for _ in range(3):
+        await tablet.ok("issue_ticket", {"service": "social"})
+
+    body = await metrics_where(tablet, lambda m: m["queues"]["A"]["waiting"] == 3)
+
+    # 3 an hour at 6 min each need one window; none is open
+    assert [body["queues"]["A"][k] for k in ("windows_needed", "windows_open")] == [1, 0]
+    assert body["queues"]["A"]["windows_short"] == 1
+    assert body["queues"]["B"]["windows_short"] == 0  # nobody waits for B
+    await tablet.ok("open_window", {"window": "1"})
+    await tablet.ok("open_window", {"window": "2"})
+
+    opened = await metrics_where(tablet, lambda m: m["queues"]["A"]["windows_open"] == 2)
+
+    assert opened["queues"]["A"]["windows_short"] == 0  # not "2 needed" next to "2 open"
     await tablet.close()
 
 
