@@ -42,9 +42,10 @@ from displays.interface import (
     StaffIdentity,
 )
 from displays.lockout import SignInGuard
-from displays.permissions import authorize, needs_manager
+from displays.permissions import authorize, needs_guide, needs_manager
 from displays.protocol import (
     AckAlert,
+    GuideSignIn,
     ManagerSignIn,
     SessionCommand,
     SignInRequest,
@@ -52,7 +53,7 @@ from displays.protocol import (
     session_command_from_args,
     shown,
 )
-from queueing.commands import Command, SignIn
+from queueing.commands import Command, RequestHelp, SignIn
 from queueing.errors import HallError
 from queueing.stream import Actor, Reply
 
@@ -61,9 +62,10 @@ security_log = logging.getLogger("hall.security")
 
 MANAGER = "manager"
 WRONG_PASSWORD = "staff number or password is wrong"
-SIGN_IN_COMMANDS = frozenset({"sign_in", "manager_sign_in"})
+SIGN_IN_COMMANDS = frozenset({"sign_in", "manager_sign_in", "guide_sign_in"})
 """The commands that check a staff password (the gateway caps those of a connection in flight)."""
 NO_MANAGER = "sign in a floor manager on this tablet first (manager_sign_in)"
+NO_GUIDE = "sign in with your staff number on this guide phone first (guide_sign_in)"
 NO_MANAGER_OVER_HTTP = (
     "a tablet's token cannot change the hall over HTTP while the hall rule "
     "tablet_requires_manager holds: use the tablet's websocket with manager_sign_in, or the "
@@ -99,6 +101,8 @@ class CommandSession:
     commands do not exist."""
 
     manager: StaffIdentity | None = None
+    guide: StaffIdentity | None = None
+    """The staff member signed in on a guide phone (`guide_sign_in`)."""
     connection: str = field(default_factory=_new_connection)
 
 
@@ -169,9 +173,11 @@ class CommandEdge:
                 allowed = authorize(caller.kind, caller.window, session_command)
                 return await self._session_command(caller, allowed, session, origin)
         request = authorize(caller.kind, caller.window, command_from_args(name, args))
-        manager = self._manager(caller, request.name, session)
+        manager = self._manager(caller, request.name, session) or _guide(caller, request, session)
         if isinstance(request, SignInRequest):
             request = await self._sign_in(caller, request, session, origin)
+        if isinstance(request, RequestHelp):  # the kiosk asking is the caller itself
+            request = replace(request, kiosk=caller.id, kiosk_name=caller.name or caller.id)
         return request if manager is None else replace(request, by=manager.number)
 
     def _manager(
@@ -269,6 +275,13 @@ class CommandEdge:
             staff = await self._manager_sign_in(caller, command, session, origin)
             body = {"number": staff.number, "name": staff.display_name, "role": staff.role}
             return Reply(True, {"staff": body})
+        if isinstance(command, GuideSignIn):
+            staff = await self._check_staff(
+                caller, command.name, command.staff, command.password, session, origin
+            )
+            session.guide = staff
+            log.info("device=%s guide=%s signed in", caller.id, staff.number)
+            return Reply(True, {"staff": {"number": staff.number, "name": staff.display_name}})
         by = session.manager.number if session.manager is not None else None
         return Reply(True, {"alert": await self._ack_alert(caller.hall, command, by)})
 
@@ -292,6 +305,19 @@ class CommandEdge:
         if self.alerts is None or not await self.alerts.acknowledge(hall, request.alert, by):
             raise UnknownAlert(f"no alert {request.alert!r} is listed")
         return request.alert
+
+
+def _guide(
+    caller: DeviceIdentity, request: Any, session: CommandSession | None
+) -> StaffIdentity | None:
+    """The staff member a guide phone's command is made by (None for other callers);
+    `Unauthorized` when nobody is signed in on the connection (over HTTP there is none)."""
+    if not needs_guide(caller.kind, request.name):
+        return None
+    guide = session.guide if session is not None else None
+    if guide is None:
+        raise Unauthorized(NO_GUIDE)
+    return guide
 
 
 def log_command(hall: str, actor: Actor, name: str, reply: Reply, started: float) -> None:

@@ -20,6 +20,7 @@ from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from displays.case_views import is_case_id
 from displays.command_edge import (
     SIGN_IN_COMMANDS,
     AlertDesk,
@@ -257,7 +258,7 @@ class Session:
         return self.identity.hall
 
     async def run(self, resume: int | None) -> None:
-        if self.identity.kind == TRACKER:
+        if self.identity.kind == TRACKER and not is_case_id(self.identity.ticket):
             self._progress = asyncio.create_task(self._follow_progress())
         try:
             await self._welcome(resume)
@@ -336,6 +337,8 @@ class Session:
 
     def _send_progress(self) -> None:
         assert self.identity.ticket is not None
+        if is_case_id(self.identity.ticket):
+            return  # a case's tracker: its case events say it all
         view = self.gateway.service.view(self.hall)
         progress = ticket_progress(view, self.identity.ticket)
         key = tuple(sorted((k, str(v)) for k, v in progress.items()))

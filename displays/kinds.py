@@ -10,8 +10,13 @@ RATING_PAD = "rating_pad"
 TABLET = "tablet"
 TRACKER = "tracker"
 ADMIN = "admin"
+GUIDE = "guide"
+"""导办台, floor guides' phones: help requests (`help.*`) and 帮办 tickets."""
+OFFICE = "office"
+"""后台审批: a back office's terminal, bound to one office (its device record keeps the office id
+where a window device keeps its window); receives its office's `case.*` events only."""
 
-DEVICE_KINDS = (KIOSK, CLERK, CALL_SCREEN, WINDOW_SCREEN, RATING_PAD, TABLET)
+DEVICE_KINDS = (KIOSK, CLERK, CALL_SCREEN, WINDOW_SCREEN, RATING_PAD, TABLET, GUIDE, OFFICE)
 """Kinds an administrator mints device tokens for."""
 
 KINDS = (*DEVICE_KINDS, TRACKER, ADMIN)
@@ -20,5 +25,5 @@ KINDS = (*DEVICE_KINDS, TRACKER, ADMIN)
 WINDOW_KINDS = frozenset({CLERK, WINDOW_SCREEN, RATING_PAD})
 """Kinds bound to one window: their device record names it."""
 
-HALL_WIDE_KINDS = frozenset({KIOSK, CLERK, CALL_SCREEN, TABLET, ADMIN})
+HALL_WIDE_KINDS = frozenset({KIOSK, CLERK, CALL_SCREEN, TABLET, ADMIN, GUIDE})
 """Kinds that receive every hall event (a gap in `seq` means loss)."""

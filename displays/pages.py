@@ -129,6 +129,10 @@ PAD_PAGE = Page(
     "pad.title",
     {"kinds": ["rating_pad"], "thanksSeconds": 8, "persistLanguage": False},
 )
+GUIDE_PAGE = Page("guide", "guide.html", "guide.js", "guide.title", {"kinds": ["guide"]})
+"""导办台: floor guides' phones (help requests from kiosks, 帮办 tickets)."""
+OFFICE_PAGE = Page("office", "office.html", "office.js", "office.title", {"kinds": ["office"]})
+"""后台审批: a back office's worklist of cases (办件) and its actions."""
 
 ADMIN_PAGE = Page(
     "admin",
@@ -143,6 +147,8 @@ ADMIN_PAGE = Page(
             "window_screen": "/window",
             "rating_pad": "/pad",
             "tablet": "/tablet",
+            "guide": "/guide",
+            "office": "/office",
         }
     },
     # A pairing link's QR code holds a device token: the server draws it from a POST body
@@ -169,6 +175,8 @@ HOME_DEVICE_LINKS = (
     HomeLink("/window", "home.page.window", "home.page.window.about"),
     HomeLink("/pad", "home.page.pad", "home.page.pad.about"),
     HomeLink("/tablet", "home.page.tablet", "home.page.tablet.about"),
+    HomeLink("/guide", "home.page.guide", "home.page.guide.about"),
+    HomeLink("/office", "home.page.office", "home.page.office.about"),
 )
 """The device pages; each needs pairing from the admin page."""
 HOME_MORE_LINKS = (
@@ -360,8 +368,14 @@ def page_routes(
     async def tablet(request: Request) -> Response:
         return renderer.render(TABLET_PAGE)
 
+    async def guide(request: Request) -> Response:
+        return renderer.render(GUIDE_PAGE)
+
     async def admin(request: Request) -> Response:
         return renderer.render(ADMIN_PAGE)
+
+    async def office(request: Request) -> Response:
+        return renderer.render(OFFICE_PAGE)
 
     async def tracker(request: Request) -> Response:
         tracker_guard(request)
@@ -405,7 +419,9 @@ def page_routes(
         Route("/window", window_screen, methods=["GET"]),
         Route("/pad", rating_pad, methods=["GET"]),
         Route("/tablet", tablet, methods=["GET"]),
+        Route("/guide", guide, methods=["GET"]),
         Route("/admin", admin, methods=["GET"]),
+        Route("/office", office, methods=["GET"]),
         Route("/t/{track}", tracker, methods=["GET"]),
         Route("/book/{hall}", booking, methods=["GET"]),
         Route("/i18n/{lang}.json", translation_table, methods=["GET"]),

@@ -202,7 +202,9 @@ def _hello(data: Mapping[str, Any]) -> Hello:
     if kind is not None and kind not in KINDS:
         problems.append(f"kind: unknown device kind {kind!r}")
     token = _optional_string(data, "token", problems)
-    track = _optional_string(data, "track", problems)
+    track = _optional_string(data, "track", problems) or _optional_string(
+        data, "case_track", problems
+    )  # a case's tracker token (case_track) is looked up like a ticket's
     if kind == TRACKER and not track:
         problems.append("track: required string for a tracker")
     if kind != TRACKER and not token:
@@ -325,6 +327,12 @@ def _check_weights(value: Any) -> dict[str, float]:
     return {str(queue): float(weight) for queue, weight in value.items()}
 
 
+def _check_bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _Invalid("must be true or false")
+    return value
+
+
 NAME = _Arg("string", _check_name)
 SECRET = _Arg("string", _check_secret)
 TEXT = _Arg("string", _check_text)
@@ -332,6 +340,16 @@ PRIORITY = _Arg("'normal' or 'green'", _check_priority)
 SCORE = _Arg("integer from 1 to 5", _check_score)
 REASONS = _Arg("list of strings", _check_reasons)
 WEIGHTS = _Arg("object mapping queue ids to numbers", _check_weights)
+BOOL = _Arg("boolean", _check_bool)
+
+
+def _check_outcome(value: Any) -> str:
+    if value not in ("reached", "unreachable"):
+        raise _Invalid("must be 'reached' or 'unreachable'")
+    return str(value)
+
+
+OUTCOME = _Arg("'reached' or 'unreachable'", _check_outcome)
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,13 +368,50 @@ def _one_target(values: Mapping[str, Any]) -> str | None:
     return None
 
 
+def _one_code(values: Mapping[str, Any]) -> str | None:
+    if ("booking_code" in values) == ("case_code" in values):
+        return "give exactly one of booking_code and case_code"
+    return None
+
+
+def _check_items(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise _Invalid("must be a list of strings")
+    if not 0 < len(value) <= MAX_REASONS:
+        raise _Invalid(f"must list 1 to {MAX_REASONS} documents")
+    if not all(safe_text(item) for item in value):
+        raise _Invalid(f"items {UNSAFE_TEXT}")
+    return tuple(value)
+
+
+def _check_phone(value: Any) -> str:
+    text = _check_string(value).strip()
+    if not _PHONE.match(text):
+        raise _Invalid("must be a phone number (digits, spaces, '+' and '-')")
+    return text
+
+
+def _check_pickup(value: Any) -> str:
+    if value not in ("window", "mail"):
+        raise _Invalid("must be 'window' or 'mail'")
+    return str(value)
+
+
+_PHONE = re.compile(r"^\+?[0-9][0-9 -]{4,19}$")
+ITEMS = _Arg("list of strings", _check_items)
+PHONE = _Arg("phone number", _check_phone)
+PICKUP = _Arg("'window' or 'mail'", _check_pickup)
+
+
 def _window_only(build: Callable[..., cmd.Command]) -> _Spec:
     return _Spec(build, {"window": NAME})
 
 
 COMMAND_SPECS: Mapping[str, _Spec] = {
-    "issue_ticket": _Spec(cmd.IssueTicket, {"service": NAME}, {"priority": PRIORITY}),
-    "check_in": _Spec(cmd.CheckIn, {"booking_code": SECRET}),
+    "issue_ticket": _Spec(
+        cmd.IssueTicket, {"service": NAME}, {"priority": PRIORITY, "assisted": BOOL}
+    ),
+    "check_in": _Spec(cmd.CheckIn, {}, {"booking_code": SECRET, "case_code": SECRET}, _one_code),
     "reactivate": _Spec(cmd.Reactivate, {"number": NAME}),
     "sign_in": _Spec(SignInRequest, {"window": NAME, "staff": NAME, "password": SECRET}),
     "sign_out": _window_only(cmd.SignOut),
@@ -385,6 +440,31 @@ COMMAND_SPECS: Mapping[str, _Spec] = {
     ),
     "prioritise_ticket": _Spec(cmd.PrioritiseTicket, {"ticket": NAME}),
     "set_window_queues": _Spec(cmd.SetWindowQueues, {"window": NAME, "queues": WEIGHTS}),
+    # cases (办件, queueing/cases.py): the edge binds a clerk's window, an office's office
+    "open_case": _Spec(cmd.OpenCase, {"ticket": NAME}, {"service": NAME, "contact_phone": PHONE}),
+    "request_documents": _Spec(cmd.RequestDocuments, {"case": NAME, "items": ITEMS}),
+    "submit_documents": _Spec(cmd.SubmitDocuments, {"case": NAME}),
+    "approve_case": _Spec(cmd.ApproveCase, {"case": NAME}),
+    "reject_case": _Spec(cmd.RejectCase, {"case": NAME, "reason": TEXT}),
+    "ready_case": _Spec(cmd.ReadyCase, {"case": NAME, "pickup": PICKUP}),
+    "deliver_case": _Spec(cmd.DeliverCase, {"case": NAME}),
+    # help requests (导办/帮办): the edge binds a kiosk's id and name, a guide's staff number
+    "request_help": _Spec(cmd.RequestHelp, {}, {"reason": TEXT}),
+    "claim_help": _Spec(cmd.ClaimHelp, {"help": NAME}),
+    "close_help": _Spec(cmd.CloseHelp, {"help": NAME}, {"note": TEXT}),
+    # follow-ups (差评整改, 投诉, 回访: queueing/follow_ups.py); a kiosk's or a tablet's
+    # complaint gets its own kind as channel (displays/permissions.py)
+    "assign_follow_up": _Spec(cmd.AssignFollowUp, {"follow_up": NAME, "staff": NAME}),
+    "record_callback": _Spec(
+        cmd.RecordCallback, {"follow_up": NAME, "outcome": OUTCOME}, {"note": TEXT}
+    ),
+    "rectify_follow_up": _Spec(cmd.RectifyFollowUp, {"follow_up": NAME, "note": TEXT}),
+    "close_follow_up": _Spec(
+        cmd.CloseFollowUp, {"follow_up": NAME, "satisfied": BOOL}, {"note": TEXT}
+    ),
+    "file_complaint": _Spec(
+        cmd.FileComplaint, {"text": TEXT, "channel": NAME}, {"ticket": NAME, "case": NAME}
+    ),
 }
 """Every command a device or an HTTP client may name, with its arguments."""
 
@@ -459,7 +539,17 @@ class AckAlert:
     alert: str
 
 
-SessionCommand = ManagerSignIn | AckAlert
+@dataclass(frozen=True, slots=True)
+class GuideSignIn:
+    """`guide_sign_in`: a guide signs in on a guide phone with any active staff account; the
+    gateway checks the password and puts the staff number on the phone's commands."""
+
+    name: ClassVar[str] = "guide_sign_in"
+    staff: str
+    password: str = field(repr=False)
+
+
+SessionCommand = ManagerSignIn | AckAlert | GuideSignIn
 
 
 @dataclass(frozen=True, slots=True)
@@ -472,8 +562,9 @@ class _SessionSpec:
 SESSION_SPECS: Mapping[str, _SessionSpec] = {
     "manager_sign_in": _SessionSpec(ManagerSignIn, {"staff": NAME, "password": SECRET}),
     "ack_alert": _SessionSpec(AckAlert, {"alert": NAME}),
+    "guide_sign_in": _SessionSpec(GuideSignIn, {"staff": NAME, "password": SECRET}),
 }
-"""Commands the websocket gateway answers itself (tablets only; not over HTTP)."""
+"""Commands the websocket gateway answers itself (tablets and guides; not over HTTP)."""
 
 
 def session_command_from_args(

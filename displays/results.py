@@ -15,13 +15,17 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from displays import i18n
+from displays.case_views import case_result
 from displays.views import (
+    follow_up_view,
     iso_utc,
+    public_help,
     public_ticket,
     rough_wait,
     ticket_position,
     window_view,
 )
+from queueing import cases, follow_ups
 from queueing import commands as cmd
 from queueing import events as ev
 from queueing.estimate import Estimate
@@ -120,7 +124,8 @@ def print_lines(
 ) -> list[str]:
     """The lines an 80 mm ticket printer prints, top to bottom: hall name, service name, the
     number (the third line, printed large), a priority line where it applies, people ahead,
-    expected wait, issue time in the hall's zone, a hint. The QR code (from `track`) goes last."""
+    expected wait, where to wait (the queue's area, where the hall sets one), issue time in the
+    hall's zone, a hint. The QR code (from `track`) goes last."""
     config = state.config
     service = config.service(ticket.service)
     lines = [config.name, service.name if service is not None else ticket.service, ticket.number]
@@ -129,6 +134,9 @@ def print_lines(
         lines.append(i18n.t(label, lang))
     lines.append(i18n.t("print.ahead", lang, count=position or 0))
     lines.append(_wait_line(state, ticket, eta, lang))
+    queue = config.queue(ticket.queue)
+    if queue is not None and queue.area:
+        lines.append(i18n.t("print.area", lang, area=queue.area))
     issued = datetime.fromtimestamp(ticket.issued_at, ZoneInfo(config.timezone))
     lines.append(i18n.t("print.issued_at", lang, time=issued.strftime("%Y-%m-%d %H:%M")))
     lines.append(i18n.t("print.hint", lang))
@@ -205,6 +213,34 @@ def _cancel_booking(context: _Context) -> dict[str, Any]:
     return {"code": context.command.code}
 
 
+_HELP_EVENTS = (ev.HelpRequested, ev.HelpClaimed, ev.HelpClosed)
+
+
+def _help(context: _Context) -> dict[str, Any]:
+    """A help command's request as it is now (a claim repeated by its own guide: unchanged)."""
+    found = [e for e in context.events if isinstance(e, _HELP_EVENTS)]
+    if found:
+        event = found[-1]
+        body: dict[str, Any] = {"help": public_help(event.help)}
+        if isinstance(event, ev.HelpClosed):
+            body["note"] = event.note  # the guide's own reply: the note is theirs to see
+        return body
+    request = context.state.help_requests.get(getattr(context.command, "help", ""))
+    return {"help": public_help(request) if request is not None else None}
+
+
+def _follow_up(context: _Context) -> dict[str, Any]:
+    """A follow-up command's follow-up as it is now (public fields: the tablet's board reads
+    the citizen's words over HTTP)."""
+    found = [e for e in context.events if isinstance(e, follow_ups.EVENTS)]
+    follow_up = follow_ups.of_event(found[-1])
+    return {"follow_up": follow_up_view(context.state, follow_up)}
+
+
+def _case(context: _Context) -> dict[str, Any]:
+    return case_result(context.command, context.events, context.state)
+
+
 def _event_names(context: _Context) -> dict[str, Any]:
     return {"events": [e.name for e in context.events]}
 
@@ -236,5 +272,10 @@ _RESULTS: Mapping[type[Any], Callable[[_Context], dict[str, Any]]] = {
     cmd.Broadcast: _broadcast,
     cmd.Book: _book,
     cmd.CancelBooking: _cancel_booking,
+    cmd.RequestHelp: _help,
+    cmd.ClaimHelp: _help,
+    cmd.CloseHelp: _help,
+    **dict.fromkeys(follow_ups.COMMAND_HANDLERS, _follow_up),
+    **dict.fromkeys(cases.DECIDERS, _case),
 }
 """Each command's result; any other command (tick, configure) lists the events it caused."""

@@ -13,17 +13,28 @@ from datetime import UTC, datetime
 from typing import Any
 
 from displays import i18n
+from displays.case_views import (
+    CASE_EVENT_DATA,
+    case_progress,
+    is_case_id,
+    office_snapshot,
+    staff_cases,
+)
 from displays.interface import HallView
 from displays.kinds import (
     ADMIN,
     CLERK,
+    GUIDE,
     HALL_WIDE_KINDS,
+    KIOSK,
+    OFFICE,
     RATING_PAD,
     TABLET,
     TRACKER,
     WINDOW_SCREEN,
 )
 from queueing import events as ev
+from queueing import follow_ups
 from queueing.config import HallConfig
 from queueing.model import (
     CALLED,
@@ -33,7 +44,9 @@ from queueing.model import (
     SERVING,
     WAITING,
     Call,
+    FollowUp,
     HallState,
+    HelpRequest,
     Ticket,
     Window,
 )
@@ -81,7 +94,28 @@ def public_ticket(ticket: Ticket) -> dict[str, Any]:
         data["to_window"] = ticket.target_window
     if ticket.parked_by is not None:
         data["parked_by"] = ticket.parked_by
+    if ticket.assisted:  # 帮办: a guide issued it (the guide's staff number, like a clerk's 工号)
+        data["assisted"] = True
+        data["assisted_by"] = ticket.assisted_by
     return data
+
+
+HELP_KINDS = frozenset({ADMIN, TABLET, GUIDE, KIOSK})
+"""Hall-wide kinds whose snapshot lists the open help requests (导办/帮办)."""
+
+
+def public_help(request: HelpRequest) -> dict[str, Any]:
+    """A help request as `help.*` events carry it: the kiosk, the reason, who claimed it when.
+    Never the guide's closing note (free text)."""
+    return {
+        "id": request.id,
+        "kiosk": {"id": request.kiosk, "name": request.kiosk_name},
+        "reason": request.reason,
+        "state": request.state,
+        "requested_at": iso_utc(request.requested_at),
+        "staff": request.staff,
+        "claimed_at": iso_utc(request.claimed_at) if request.claimed_at is not None else None,
+    }
 
 
 def public_window(window: Window) -> dict[str, Any]:
@@ -156,6 +190,42 @@ def _rating_ticket(ticket_id: str, number: str) -> dict[str, Any]:
 
 _Render = Callable[[Any, _Names], dict[str, Any]]
 
+
+def public_follow_up(follow_up: FollowUp, names: _Names) -> dict[str, Any]:
+    """A follow-up as `follow_up.*` events carry it (差评整改, 投诉, 回访): its type, status,
+    deadlines and the service it is about. Never the citizen's comment or complaint text, the
+    staff's notes, nor the booking (whose phone the callback needs): the tablet's board reads
+    those over HTTP (`hall/server/follow_ups.py`)."""
+    return {
+        "id": follow_up.id,
+        "type": follow_up.type,
+        "status": follow_up.status,
+        "ticket_id": follow_up.ticket,
+        "number": follow_up.number,
+        "window": names.window(follow_up.window),
+        "clerk": follow_up.clerk,
+        "service": follow_up.service,
+        "score": follow_up.score,
+        "reasons": list(follow_up.reasons),
+        "channel": follow_up.channel or None,
+        "case": follow_up.case,
+        "assignee": follow_up.assignee,
+        "attempts": follow_up.attempts,
+        "outcome": follow_up.outcome,
+        "satisfied": follow_up.satisfied,
+        "opened_at": iso_utc(follow_up.opened_at),
+        "callback_due": iso_utc(follow_up.callback_due),
+        "due": iso_utc(follow_up.due),
+        "closed_at": iso_utc(follow_up.closed_at) if follow_up.closed_at is not None else None,
+        "overdue": list(follow_up.overdue),
+    }
+
+
+def follow_up_view(state: HallState, follow_up: FollowUp) -> dict[str, Any]:
+    """`public_follow_up` with the window named from the hall's state."""
+    return public_follow_up(follow_up, _Names(state))
+
+
 _EVENT_DATA: Mapping[type[Any], _Render] = {
     ev.DayStarted: lambda e, n: {"day": e.day},
     ev.HallConfigured: lambda e, n: public_config(e.config),
@@ -227,6 +297,14 @@ _EVENT_DATA: Mapping[type[Any], _Render] = {
         "window": n.window(e.window),
         "score": e.score,
         "deadline": iso_utc(e.deadline),
+        "follow_up": public_follow_up(follow_ups.of_event(e), n),
+    },
+    **dict.fromkeys(
+        follow_ups.EVENTS[1:-1], lambda e, n: {"follow_up": public_follow_up(e.follow_up, n)}
+    ),
+    ev.FollowUpOverdue: lambda e, n: {
+        "follow_up": public_follow_up(e.follow_up, n),
+        "step": e.step,
     },
     ev.HallBroadcast: lambda e, n: {"text": e.text},
     ev.AppointmentBooked: lambda e, n: {
@@ -236,6 +314,14 @@ _EVENT_DATA: Mapping[type[Any], _Render] = {
     ev.AppointmentCancelled: lambda e, n: {},
     ev.AppointmentCheckedIn: lambda e, n: {"ticket_id": e.ticket, "on_time": e.on_time},
     ev.AppointmentMissed: lambda e, n: {},
+    ev.HelpRequested: lambda e, n: {
+        "help": public_help(e.help),
+        "kiosk": {"id": e.help.kiosk, "name": e.help.kiosk_name},
+        "reason": e.help.reason,
+    },
+    ev.HelpClaimed: lambda e, n: {"help": public_help(e.help), "staff": e.staff},
+    ev.HelpClosed: lambda e, n: {"help": public_help(e.help), "staff": e.staff},
+    **CASE_EVENT_DATA,
 }
 """Each event's `data`. Booking codes and citizen keys stay out; so does a rating's comment
 (free text a citizen may have typed personal data into). A `ticket` key always holds a ticket
@@ -250,7 +336,9 @@ def public_config(config: HallConfig) -> dict[str, Any]:
     return {
         "name": config.name,
         "timezone": config.timezone,
-        "queues": [{"id": q.id, "name": q.name, "prefix": q.prefix} for q in config.queues],
+        "queues": [
+            {"id": q.id, "name": q.name, "prefix": q.prefix, "area": q.area} for q in config.queues
+        ],
         "services": [_public_service(s) for s in config.services],
         "windows": [{"id": w.id, "name": w.name, "queues": dict(w.queues)} for w in config.windows],
     }
@@ -260,6 +348,7 @@ def _public_service(service: Any) -> dict[str, Any]:
     return {
         "id": service.id,
         "name": service.name,
+        "name_en": service.name_en,
         "queue": service.queue,
         "steps": list(service.steps),
         "category": service.category,
@@ -294,6 +383,10 @@ def snapshot(
         if kind == RATING_PAD:
             data["rating"] = _pending_rating(state, window)
         return data
+    if kind == OFFICE:  # `window`: the office the device is bound to
+        return {**base, **office_snapshot(state, window)}
+    if kind == TRACKER and is_case_id(ticket):
+        return {**base, **case_progress(state, str(ticket))}
     if kind == TRACKER:
         return {**base, **ticket_progress(view, ticket or "")}
     raise ValueError(f"unknown device kind {kind!r}")
@@ -308,6 +401,7 @@ def _hall_wide(kind: str, view: HallView) -> dict[str, Any]:
                 "id": q.id,
                 "name": q.name,
                 "prefix": q.prefix,
+                "area": q.area,
                 "waiting": waiting.get(q.id, 0),
                 "eta_new_s": _new_ticket_wait(view, q.id, waiting.get(q.id, 0)),
             }
@@ -317,9 +411,13 @@ def _hall_wide(kind: str, view: HallView) -> dict[str, Any]:
         "windows": [window_view(state, w) for w in state.windows.values()],
         "calls": [_call(call) for call in state.calls],
     }
+    if kind in HELP_KINDS:
+        requests = sorted(state.help_requests.values(), key=lambda h: (h.requested_at, h.id))
+        data["help"] = [public_help(request) for request in requests]
     if kind in STAFF_KINDS:
         tickets = sorted(state.tickets.values(), key=lambda tk: (tk.issued_at, tk.id))
         data["tickets"] = [public_ticket(tk) for tk in tickets]
+        data["cases"] = staff_cases(state)
     return data
 
 

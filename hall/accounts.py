@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from displays.errors import BadRequest, UnknownDevice
-from displays.kinds import DEVICE_KINDS, WINDOW_KINDS
+from displays.kinds import DEVICE_KINDS, OFFICE, WINDOW_KINDS
 from hall.auth import hash_password, new_token, token_hash
 from hall.storage.base import AccountStore, DeviceRecord, StaffRecord
 
@@ -21,13 +21,22 @@ _STAFF_NUMBER = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 
 def new_device(
-    hall: str, windows: Collection[str], kind: Any, window: Any, name: Any
+    hall: str,
+    windows: Collection[str],
+    kind: Any,
+    window: Any,
+    name: Any,
+    offices: Collection[str] = (),
 ) -> tuple[DeviceRecord, str]:
     """A device record for the hall and its token (shown once; only its hash is stored).
-    `windows` are the hall's window ids; `BadRequest` names the field that is wrong."""
+    `windows` are the hall's window ids; `BadRequest` names the field that is wrong. An office
+    device (后台审批) keeps its office id (one of `offices`) where window devices keep a window."""
     if kind not in DEVICE_KINDS:
         raise BadRequest(f"kind: one of {', '.join(DEVICE_KINDS)}")
-    if kind in WINDOW_KINDS:
+    if kind == OFFICE:
+        if not isinstance(window, str) or window not in offices:
+            raise BadRequest(f"office: an office of hall {hall!r} for an office device")
+    elif kind in WINDOW_KINDS:
         if not isinstance(window, str) or window not in windows:
             raise BadRequest(f"window: a window of hall {hall!r} for a {kind}")
     elif window is not None:
@@ -136,10 +145,16 @@ def device_name(body: Mapping[str, Any]) -> str:
 
 
 async def pair_device(
-    store: AccountStore, hall: str, windows: Collection[str], kind: Any, window: Any, name: Any
+    store: AccountStore,
+    hall: str,
+    windows: Collection[str],
+    kind: Any,
+    window: Any,
+    name: Any,
+    offices: Collection[str] = (),
 ) -> tuple[DeviceRecord, str]:
     """Create and store a device (`new_device`); its record and its token."""
-    record, token = new_device(hall, windows, kind, window, name)
+    record, token = new_device(hall, windows, kind, window, name, offices)
     await asyncio.to_thread(store.add_device, record)
     return record, token
 

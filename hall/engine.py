@@ -29,7 +29,7 @@ from typing import Any, Protocol, TypeVar
 from displays.command_edge import log_command
 from displays.errors import IdempotencyMismatch, InternalError, Unavailable
 from displays.interface import HallView, RenderResult
-from hall.auth import new_token
+from hall.auth import new_booking_code, new_token
 from hall.bus.base import Bus, BusError, SubscriberLagged
 from hall.bus.notices import (
     HALLS_CHANNEL,
@@ -46,6 +46,7 @@ from hall.storage.base import (
     ConcurrencyConflict,
     EngineStore,
     IdempotentReply,
+    OutboxEntry,
     StoreUnavailable,
 )
 from queueing import commands as cmd
@@ -124,6 +125,29 @@ class _NoMonitor:
         pass
 
     def malformed_notice(self, channel: str) -> None:
+        pass
+
+
+class Outbox(Protocol):
+    """Where a batch's events meet the hall's webhooks (`hall.webhooks`, set by the server)."""
+
+    def entries(
+        self, hall: str, events: Sequence[SequencedEvent], state: HallState
+    ) -> Sequence[OutboxEntry]:
+        """In the batch's transaction (a worker thread): the outbox rows of the events that
+        match a webhook of the hall; `state` is the hall after them."""
+
+    def written(self, hall: str) -> None:
+        """On the loop, after a commit that wrote outbox rows."""
+
+
+class _NoOutbox:
+    def entries(
+        self, hall: str, events: Sequence[SequencedEvent], state: HallState
+    ) -> Sequence[OutboxEntry]:
+        return ()
+
+    def written(self, hall: str) -> None:
         pass
 
 
@@ -395,7 +419,8 @@ class HallRunner:
             stored = seen[(item.scope, item.key)] = fingerprinted(reply, item.fingerprint)
             if item.scope:
                 remembered.append(IdempotentReply(item.scope, item.key, stored, now))
-        batch_record = Batch(self.hall, self.seq, events, remembered, personal)
+        outbox = self.engine.outbox.entries(self.hall, events, state) if events else ()
+        batch_record = Batch(self.hall, self.seq, events, remembered, personal, outbox)
         return _Outcome(batch_record, state, seq, now, events, replies)
 
     def _decide_one(
@@ -421,6 +446,8 @@ class HallRunner:
         for event in outcome.events:
             self._publish(event, local=True)
             monitor.delivered(self.hall, time.perf_counter() - outcome.committed_at)
+        if outcome.batch.outbox:
+            self.engine.outbox.written(self.hall)
 
     def _publish(self, event: SequencedEvent, *, local: bool) -> None:
         self.recent.append(event)
@@ -535,6 +562,8 @@ class Engine:
         self.runners: dict[str, HallRunner] = {}
         self.malformed_notices = 0
         self.monitor: Monitor = _NoMonitor()
+        self.outbox: Outbox = _NoOutbox()
+        """Writes the outbox rows of the hall's webhooks with each batch (set by the server)."""
         self.on_notice: Callable[[Notice], Awaitable[None]] | None = None
         """Handles another process's `device` and `staff` notices (set by the server)."""
         self.on_resync: Callable[[], Awaitable[None]] | None = None
@@ -756,6 +785,7 @@ class Engine:
         hash of the request, remembered with the reply) differs from the first one's."""
         runner = self.runner(hall)
         command = _with_tokens(command)
+        command, personal = _personal_of(command, personal)
         future: asyncio.Future[Reply] = asyncio.get_running_loop().create_future()
         pending = _Pending(
             command, scope, key, actor or SERVER, personal or {}, future, fingerprint=fingerprint
@@ -828,7 +858,21 @@ def _with_tokens(command: cmd.Command) -> cmd.Command:
     """Give a new ticket its unguessable tracker token (the core makes no randomness)."""
     if isinstance(command, cmd.IssueTicket | cmd.CheckIn) and not command.track:
         return replace(command, track=new_token())
+    if isinstance(command, cmd.OpenCase) and not command.code:  # a case's pickup code, tracker
+        return replace(command, code=new_booking_code(), track=command.track or new_token())
     return command
+
+
+def _personal_of(
+    command: cmd.Command, personal: Mapping[str, Mapping[str, str]] | None
+) -> tuple[cmd.Command, Mapping[str, Mapping[str, str]] | None]:
+    """A case's contact phone leaves the command before the core (and its log) sees it: it is
+    kept server-side with the batch, keyed by the case's pickup code."""
+    if isinstance(command, cmd.OpenCase) and command.contact_phone:
+        phone = {command.code: {"phone": command.contact_phone}}
+        kept = replace(command, contact_phone="", has_contact=True)
+        return kept, {**(personal or {}), **phone}
+    return command, personal
 
 
 FINGERPRINT = "request_hash"

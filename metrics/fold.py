@@ -26,7 +26,9 @@ from queueing import events as ev
 from queueing.calendar import service_day
 from queueing.config import HallConfig
 from queueing.estimate import Estimate
-from queueing.model import CLOSED, PAUSED, WAITING, HallState, Ticket
+from queueing.follow_ups import REACHED, STEP_CALLBACK
+from queueing.model import CLOSED, FOLLOW_UP_CLOSED, PAUSED, WAITING, HallState, Ticket
+from queueing.model import FollowUp as CoreFollowUp
 
 SCORES = (1, 2, 3, 4, 5)
 
@@ -107,6 +109,9 @@ class HallFold:
             self.pending_ratings[pending.ticket] = Subject(
                 queue, service, pending.window, pending.clerk
             )
+        for follow_up in state.follow_ups.values():  # open ones outlive days and restarts
+            if follow_up.status != FOLLOW_UP_CLOSED:
+                self.follow_ups[follow_up.id] = _open_follow_up(follow_up)
         self.alerts.evaluate(at)
 
     def set_expected(self, estimate: Estimate) -> None:
@@ -479,7 +484,15 @@ def _on_rating_submitted(fold: HallFold, event: ev.RatingSubmitted, at: float) -
         fold.scores[event.score] += 1
     fold.counting.rating(event.score)
     if event.score <= 2:
-        fold.alerts.bad_rating(event.ticket, event.number, event.window, event.score, at)
+        fold.alerts.bad_rating(
+            event.ticket,
+            event.number,
+            event.window,
+            event.score,
+            at,
+            event.reasons,
+            event.comment,
+        )
 
 
 def _on_rating_expired(fold: HallFold, event: ev.RatingExpired, at: float) -> None:
@@ -497,6 +510,36 @@ def _on_follow_up_opened(fold: HallFold, event: ev.FollowUpOpened, at: float) ->
         at,
         event.deadline,
     )
+
+
+def _open_follow_up(follow_up: CoreFollowUp) -> FollowUp:
+    """The open list's entry of a follow-up the hall holds; its deadline the one that counts."""
+    reached = follow_up.outcome == REACHED
+    return FollowUp(
+        follow_up.id,
+        follow_up.ticket or "",
+        follow_up.number,
+        follow_up.window or "",
+        follow_up.clerk,
+        follow_up.score or 0,
+        follow_up.opened_at,
+        follow_up.due if reached else follow_up.callback_due,
+    )
+
+
+def _on_follow_up_changed(fold: HallFold, event: Any, at: float) -> None:
+    """A follow-up stepped on: closed, it leaves the open list; its citizen reached, the
+    closing deadline is the one that counts."""
+    follow_up = event.follow_up
+    if follow_up.status == FOLLOW_UP_CLOSED:
+        fold.follow_ups.pop(follow_up.id, None)
+    else:
+        fold.follow_ups[follow_up.id] = _open_follow_up(follow_up)
+
+
+def _on_follow_up_overdue(fold: HallFold, event: ev.FollowUpOverdue, at: float) -> None:
+    due = event.follow_up.callback_due if event.step == STEP_CALLBACK else event.follow_up.due
+    fold.alerts.follow_up_overdue(event.follow_up.id, event.step, due)
 
 
 EVENT_HANDLERS: dict[type[Any], Callable[[HallFold, Any, float], None]] = {
@@ -517,6 +560,11 @@ EVENT_HANDLERS: dict[type[Any], Callable[[HallFold, Any, float], None]] = {
     ev.RatingSubmitted: _on_rating_submitted,
     ev.RatingExpired: _on_rating_expired,
     ev.FollowUpOpened: _on_follow_up_opened,
+    ev.FollowUpAssigned: _on_follow_up_changed,
+    ev.FollowUpCalledBack: _on_follow_up_changed,
+    ev.FollowUpRectified: _on_follow_up_changed,
+    ev.FollowUpClosed: _on_follow_up_changed,
+    ev.FollowUpOverdue: _on_follow_up_overdue,
 }
 """How each event class that changes a figure changes the fold (every other one is `IGNORED`:
 tests/test_event_tables.py)."""
@@ -531,6 +579,10 @@ IGNORED: frozenset[type[ev.Event]] = frozenset(
         ev.AppointmentCancelled,
         ev.AppointmentCheckedIn,
         ev.AppointmentMissed,
+        ev.HelpRequested,
+        ev.HelpClaimed,
+        ev.HelpClosed,
+        *ev.CASE_EVENTS,  # cases (办件): their live figures come from the hall's state
     }
 )
 """The events with no handler: they change no figure (serving, expiry of a missed ticket, a

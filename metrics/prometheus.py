@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Mapping
 from typing import Any, TypeVar, cast
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
@@ -134,6 +135,71 @@ class PrometheusExporter:
             ["hall", "command", "reason"],
             registry=on,
         )
+
+        self.open_cases = Gauge(
+            "hall_open_cases",
+            "Open cases (办件) by back office and status (hall-wide: every process alike).",
+            ["hall", "office", "status"],
+            multiprocess_mode="livemax",
+            registry=on,
+        )
+        self.overdue_cases = Gauge(
+            "hall_overdue_cases",
+            "Open cases past their promised date with the clock running, by back office.",
+            ["hall", "office"],
+            multiprocess_mode="livemax",
+            registry=on,
+        )
+
+        self.follow_ups_open = Gauge(
+            "hall_follow_ups_open",
+            "Open follow-ups (差评整改, 投诉, 回访) the hall holds (every process alike).",
+            ["hall"],
+            multiprocess_mode="livemax",
+            registry=on,
+        )
+        self.follow_ups_overdue = Gauge(
+            "hall_follow_ups_overdue",
+            "Open follow-ups past a deadline now.",
+            ["hall"],
+            multiprocess_mode="livemax",
+            registry=on,
+        )
+        self.follow_up_rate = Gauge(
+            "hall_follow_up_rate",
+            "Feedback-loop rates over the follow-ups the hall holds (open, and closed today): "
+            "rectify (差评整改率), callback (回访率), satisfaction (回访满意率), "
+            "complaints_on_time.",
+            ["hall", "figure"],
+            multiprocess_mode="livemax",
+            registry=on,
+        )
+
+    def follow_ups(self, hall: str, figures: Mapping[str, Any]) -> None:
+        """Set the follow-up gauges from `queueing.follow_ups.figures` (a rate with nothing to
+        count is left out)."""
+        self.follow_ups_open.labels(hall).set(figures["open"])
+        self.follow_ups_overdue.labels(hall).set(figures["overdue"])
+        complaints = figures["complaints"]
+        rates = {
+            "rectify": figures["rectify_rate"],
+            "callback": figures["callback_rate"],
+            "satisfaction": figures["satisfaction_rate"],
+            "complaints_on_time": (
+                figures["complaints_on_time"] / complaints if complaints else None
+            ),
+        }
+        for figure, rate in rates.items():
+            if rate is not None:
+                self.follow_up_rate.labels(hall, figure).set(rate)
+
+    def cases(self, hall: str, figures: Mapping[str, Any]) -> None:
+        """Set the case gauges from `metrics.cases.case_figures`."""
+        for office, counts in figures["open"].items():
+            for status, count in counts.items():
+                self.open_cases.labels(hall, office, status).set(count)
+        for office, count in figures["overdue"].items():
+            self.overdue_cases.labels(hall, office).set(count)
 
     def sink(self, hall: str) -> HallSink:
         return HallSink(self, hall)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from metrics.clock import iso_utc
-from metrics.erlang_hint import windows_needed
+from metrics.erlang_hint import windows_needed, windows_short
 from metrics.figures import Stats, seconds
 from metrics.fold import HallFold
 from metrics.tracks import ClerkTrack, WindowTrack
@@ -54,16 +54,17 @@ def _queue_figures(
     line = fold.queue_line(queue)
     figures = stats.figures(minute)
     arrivals = fold.arrivals_of(queue).at(minute)
+    needed = windows_needed(arrivals, _mean_service_s(fold, queue, figures), fold.target_s)
+    open_now = fold.windows_open(queue)
     return {
         "name": name,
         "waiting": len(line),
         "longest_wait_s": seconds(line.longest_wait(now)),
         "eta_new_s": seconds(fold.expected.get(queue)),
-        "windows_open": fold.windows_open(queue),
+        "windows_open": open_now,
         "arrivals_hour": arrivals,
-        "windows_needed": windows_needed(
-            arrivals, _mean_service_s(fold, queue, figures), fold.target_s
-        ),
+        "windows_needed": needed,
+        "windows_short": windows_short(needed, open_now, len(line)),
         **figures,
     }
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
+from queueing import cases, follow_ups
 from queueing import events as ev
+from queueing import help as helps
 from queueing.frozen import replace
 from queueing.model import (
     BOOKED,
@@ -126,6 +128,8 @@ def _day_started(state: HallState, event: ev.DayStarted) -> HallState:
         slot_use=state.slot_use,
         citizen_no_shows=state.citizen_no_shows,
         service_stats=state.service_stats,
+        follow_ups=follow_ups.carried_over(state.follow_ups),
+        cases=cases.carried_over(state.cases),
     )
 
 
@@ -294,10 +298,14 @@ _HANDLERS: dict[type[Any], Callable[[HallState, Any], HallState]] = {
     ev.RatingRequested: _rating_requested,
     ev.RatingSubmitted: _rating_closed,
     ev.RatingExpired: _rating_closed,
-    ev.FollowUpOpened: _unchanged,
+    **dict.fromkeys(follow_ups.EVENTS, follow_ups.apply_follow_up),
     ev.HallBroadcast: _broadcast,
     ev.AppointmentBooked: _booked,
     ev.AppointmentCancelled: _booking_cancelled,
     ev.AppointmentCheckedIn: _checked_in,
     ev.AppointmentMissed: _missed,
+    ev.HelpRequested: helps.requested,
+    ev.HelpClaimed: helps.claimed,
+    ev.HelpClosed: helps.closed,
+    **cases.APPLIERS,
 }

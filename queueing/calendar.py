@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from queueing.config import HallConfig
+from queueing.config import HallConfig, booking_hours
 
 
 def service_day(config: HallConfig, t: float) -> str:
@@ -40,16 +40,17 @@ def local_time(config: HallConfig, t: float) -> datetime:
 def slot_starts(config: HallConfig, day: str) -> list[float]:
     """The start times (epoch seconds) of the appointment slots on a local date.
 
-    Slots are laid out on the hall's wall clock (opening time, opening time + slot length, ...,
-    each ending by the closing time) and each wall-clock time is converted to epoch seconds on
-    its own. A time the clock skips when it goes forward has no slot; a time it shows twice when
-    it goes back has a slot each time, so the slots are unique and in order on every day.
+    Slots are laid out on the hall's wall clock within its booking hours (by default its opening
+    hours): opening time, opening time + slot length, ..., each ending by the closing time. Each
+    wall-clock time is converted to epoch seconds on its own. A time the clock skips when it goes
+    forward has no slot; a time it shows twice when it goes back has a slot each time, so the
+    slots are unique and in order on every day.
     """
     date = datetime.fromisoformat(day).date()
     if not config.rules.opens_on(date):
         return []
     zone = ZoneInfo(config.timezone)
-    opens, closes = _minutes(config.rules.open_time), _minutes(config.rules.close_time)
+    opens, closes = map(_minutes, booking_hours(config.rules))
     step = config.rules.slot_minutes
     midnight = datetime(date.year, date.month, date.day)
     starts: set[float] = set()

@@ -28,6 +28,8 @@ class QueueConfig:
     name: str
     prefix: str
     service_minutes: float
+    area: str = ""
+    """Where the queue's windows are (e.g. 二楼B区), printed on its tickets; "" for none."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +42,12 @@ class ServiceConfig:
     category: str = ""
     bookable: bool = True
     slot_capacity: int = 2
+    name_en: str = ""
+    """The service's name on pages switched to English; "" shows `name` there too."""
+    office: str = ""
+    """The back office that approves its cases (办件); "" for none (queueing/cases.py)."""
+    promise_days: int = 0
+    """承诺时限: working days a case of this service is due in; 0 = 即办件 (done at the window)."""
 
     @property
     def queue(self) -> str:
@@ -51,6 +59,14 @@ class WindowConfig:
     id: str
     name: str
     queues: Mapping[str, float]
+
+
+@dataclass(frozen=True, slots=True)
+class OfficeConfig:
+    """A back-office department (后台审批科室) that approves the cases of its services."""
+
+    id: str
+    name: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,9 +84,22 @@ class Rules:
     check_in_early_minutes: float = 30.0
     check_in_late_minutes: float = 15.0
     booking_days_ahead: int = 14
+    booking_open_time: str = ""
+    """Appointment slots start from this time ("" for open_time); within opening hours."""
+    booking_close_time: str = ""
+    """Appointment slots end by this time ("" for close_time); within opening hours."""
     no_show_limit: int = 3
     rating_timeout_seconds: float = 120.0
     follow_up_days: int = 3
+    """Superseded by the working-day deadlines below (kept so older documents still load)."""
+    callback_working_days: int = 1
+    """A follow-up's citizen is called back within this many working days (回访时限)."""
+    rectify_working_days: int = 15
+    """A low rating's follow-up is rectified and closed within this many working days (整改)."""
+    complaint_reply_working_days: int = 5
+    """A complaint is answered and closed within this many working days (投诉答复时限)."""
+    callback_share: float = 0.0
+    """The share (0 to 1) of finished services with a phone on file that get a 回访 callback."""
     service_target_minutes: float = 15.0
     announce_repeat: int = 2
     require_sign_in: bool = True
@@ -84,6 +113,8 @@ class Rules:
     """Local dates (YYYY-MM-DD) the hall is closed although `weekdays` opens it (法定节假日)."""
     workdays: tuple[str, ...] = ()
     """Local dates the hall opens although `weekdays` closes it (调休上班日)."""
+    pickup_queue: str = ""
+    """The 出证 queue: a ready case's pickup code checked in at a kiosk waits there ("" none)."""
 
     def opens_on(self, day: date) -> bool:
         """The hall opens on this local date: a workday, or one of its weekdays and no holiday."""
@@ -102,6 +133,10 @@ class HallConfig:
     services: tuple[ServiceConfig, ...]
     windows: tuple[WindowConfig, ...]
     rules: Rules = field(default_factory=Rules)
+    offices: tuple[OfficeConfig, ...] = ()
+
+    def office(self, office_id: str) -> OfficeConfig | None:
+        return next((o for o in self.offices if o.id == office_id), None)
 
     def queue(self, queue_id: str) -> QueueConfig | None:
         return next((q for q in self.queues if q.id == queue_id), None)
@@ -119,7 +154,7 @@ def parse_config(document: Any, hall_id: str | None = None) -> HallConfig:
     if not isinstance(document, Mapping):
         raise ConfigError(["document: must be a JSON object"])
     doc: Mapping[str, Any] = document
-    known = {"id", "name", "timezone", "queues", "services", "windows", "rules"}
+    known = {"id", "name", "timezone", "queues", "services", "windows", "rules", "offices"}
     problems += [f"{key}: unknown field" for key in doc if key not in known]
     hall = hall_id if hall_id is not None else doc.get("id")
     if not isinstance(hall, str) or not _ID.match(hall):
@@ -131,9 +166,11 @@ def parse_config(document: Any, hall_id: str | None = None) -> HallConfig:
     windows = _list(doc, "windows", _window, problems)
     rules = _rules(doc.get("rules", {}), problems)
     _cross_check(queues, services, windows, problems)
+    offices = _offices(doc.get("offices", []), problems)
+    problems += _case_problems(offices, queues, services, rules)
     if problems:
         raise ConfigError(problems)
-    return HallConfig(str(hall), name, timezone, queues, services, windows, rules)
+    return HallConfig(str(hall), name, timezone, queues, services, windows, rules, offices)
 
 
 def config_document(config: HallConfig) -> dict[str, Any]:
@@ -143,7 +180,13 @@ def config_document(config: HallConfig) -> dict[str, Any]:
         "name": config.name,
         "timezone": config.timezone,
         "queues": [
-            {"id": q.id, "name": q.name, "prefix": q.prefix, "service_minutes": q.service_minutes}
+            {
+                "id": q.id,
+                "name": q.name,
+                "prefix": q.prefix,
+                "service_minutes": q.service_minutes,
+                **({"area": q.area} if q.area else {}),
+            }
             for q in config.queues
         ],
         "services": [
@@ -154,10 +197,18 @@ def config_document(config: HallConfig) -> dict[str, Any]:
                 "category": s.category,
                 "bookable": s.bookable,
                 "slot_capacity": s.slot_capacity,
+                **({"name_en": s.name_en} if s.name_en else {}),
+                **({"office": s.office} if s.office else {}),
+                **({"promise_days": s.promise_days} if s.promise_days else {}),
             }
             for s in config.services
         ],
         "windows": [{"id": w.id, "name": w.name, "queues": dict(w.queues)} for w in config.windows],
+        **(
+            {"offices": [{"id": o.id, "name": o.name} for o in config.offices]}
+            if config.offices
+            else {}
+        ),
         "rules": {
             f.name: list(v) if isinstance(v := getattr(config.rules, f.name), tuple) else v
             for f in fields(Rules)
@@ -231,7 +282,17 @@ def _queue(item: Mapping[str, Any], where: str, problems: list[str]) -> QueueCon
         _text(item, "name", f"{where}.name", problems),
         str(prefix),
         minutes,
+        _optional_text(item, "area", f"{where}.area", problems),
     )
+
+
+def _optional_text(item: Mapping[str, Any], key: str, where: str, problems: list[str]) -> str:
+    """An optional short label: absent or "" for none, else at most 50 characters."""
+    value = item.get(key, "")
+    if not isinstance(value, str) or len(value) > 50:
+        problems.append(f"{where}: must be a string of at most 50 characters")
+        return ""
+    return value.strip()
 
 
 def _service(item: Mapping[str, Any], where: str, problems: list[str]) -> ServiceConfig:
@@ -255,6 +316,9 @@ def _service(item: Mapping[str, Any], where: str, problems: list[str]) -> Servic
         category,
         bookable,
         int(capacity),
+        _optional_text(item, "name_en", f"{where}.name_en", problems),
+        _optional_text(item, "office", f"{where}.office", problems),
+        int(_number(item.get("promise_days", 0), f"{where}.promise_days", problems, 0, 365)),
     )
 
 
@@ -286,6 +350,10 @@ _RULE_RANGES: dict[str, tuple[float, float]] = {
     "no_show_limit": (1, 100),
     "rating_timeout_seconds": (5, 3600),
     "follow_up_days": (1, 60),
+    "callback_working_days": (0, 60),
+    "rectify_working_days": (1, 366),
+    "complaint_reply_working_days": (1, 366),
+    "callback_share": (0, 1),
     "service_target_minutes": (0.1, 480),
     "announce_repeat": (1, 5),
 }
@@ -309,8 +377,8 @@ def _rules(value: Any, problems: list[str]) -> Rules:
             problems.append(f"rules.routing: must be one of {', '.join(ROUTING_POLICIES)}")
         else:
             chosen["routing"] = value["routing"]
-    for key in ("open_time", "close_time"):
-        if key in value:
+    for key in ("open_time", "close_time", "booking_open_time", "booking_close_time"):
+        if key in value and not (key.startswith("booking_") and value[key] == ""):
             if not isinstance(value[key], str) or not _HHMM.match(value[key]):
                 problems.append(f"rules.{key}: must be HH:MM (close_time may be 24:00)")
             elif key == "open_time" and value[key] == "24:00":
@@ -332,12 +400,37 @@ def _rules(value: Any, problems: list[str]) -> Rules:
     for key in ("holidays", "workdays"):
         if key in value:
             chosen[key] = _dates(value[key], f"rules.{key}", problems)
+    if "pickup_queue" in value:
+        if not isinstance(value["pickup_queue"], str):
+            problems.append('rules.pickup_queue: must be a queue id, or "" for none')
+        else:
+            chosen["pickup_queue"] = value["pickup_queue"]
     both = sorted(set(chosen.get("holidays", ())) & set(chosen.get("workdays", ())))
     problems += [f"rules.workdays: {day} is also a holiday" for day in both]
     rules = Rules(**chosen)
     if rules.open_time >= rules.close_time:
         problems.append("rules.close_time: must be after open_time")
+    problems += _booking_hours_problems(rules)
     return rules
+
+
+def _booking_hours_problems(rules: Rules) -> list[str]:
+    """Booking hours, where set, lie within the opening hours and end after they start."""
+    opens, closes = booking_hours(rules)
+    problems = []
+    if not rules.open_time <= opens < rules.close_time:
+        problems.append("rules.booking_open_time: must be within open_time-close_time")
+    if not rules.open_time < closes <= rules.close_time:
+        problems.append("rules.booking_close_time: must be within open_time-close_time")
+    if opens >= closes:
+        problems.append("rules.booking_close_time: must be after booking_open_time")
+    return problems
+
+
+def booking_hours(rules: Rules) -> tuple[str, str]:
+    """The local times (HH:MM) appointment slots lie between: the booking hours where the hall
+    sets them, otherwise its opening hours."""
+    return rules.booking_open_time or rules.open_time, rules.booking_close_time or rules.close_time
 
 
 MAX_DATES = 400
@@ -385,3 +478,53 @@ def _cross_check(
         served.update(window.queues)
     for queue in sorted(queue_ids - served):
         problems.append(f"queues: no window serves queue {queue!r}")
+
+
+# --- cases (办件): offices, promise days, the pickup queue ----------------------------------
+
+
+def _offices(value: Any, problems: list[str]) -> tuple[OfficeConfig, ...]:
+    """The back offices ([{id, name}], optional: a hall without cases lists none)."""
+    if not isinstance(value, list):
+        problems.append("offices: must be a list")
+        return ()
+    offices = []
+    for index, item in enumerate(value):
+        where = f"offices[{index}]"
+        if not isinstance(item, Mapping):
+            problems.append(f"{where}: must be an object")
+            continue
+        offices.append(
+            OfficeConfig(
+                _ident(item, "id", f"{where}.id", problems),
+                _text(item, "name", f"{where}.name", problems),
+            )
+        )
+    ids = [o.id for o in offices]
+    twice = sorted({i for i in ids if ids.count(i) > 1})
+    problems += [f"offices: duplicate id {i!r}" for i in twice]
+    return tuple(offices)
+
+
+def _case_problems(
+    offices: tuple[OfficeConfig, ...],
+    queues: tuple[QueueConfig, ...],
+    services: tuple[ServiceConfig, ...],
+    rules: Rules,
+) -> list[str]:
+    """A service's office is one of the hall's; a service with promise days has one; the pickup
+    queue is one of the hall's queues."""
+    office_ids = {o.id for o in offices}
+    problems = [
+        f"services[{index}].office: no office {service.office!r}"
+        for index, service in enumerate(services)
+        if service.office and service.office not in office_ids
+    ]
+    problems += [
+        f"services[{index}].office: a service with promise_days needs an office"
+        for index, service in enumerate(services)
+        if service.promise_days and not service.office
+    ]
+    if rules.pickup_queue and rules.pickup_queue not in {q.id for q in queues}:
+        problems.append(f"rules.pickup_queue: no queue {rules.pickup_queue!r}")
+    return problems

@@ -12,9 +12,10 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from queueing import cases, errors, follow_ups
 from queueing import commands as cmd
-from queueing import errors
 from queueing import events as ev
+from queueing import help as helps
 from queueing.apply import apply
 from queueing.booking_codes import normalise_code
 from queueing.calendar import local_time, service_day, slot_starts
@@ -95,16 +96,28 @@ def _issue_ticket(state: HallState, command: cmd.IssueTicket, t: float) -> Event
         raise errors.UnknownService(f"no service {command.service!r} in hall {state.config.id!r}")
     if command.priority not in (NORMAL, GREEN):
         raise errors.InvalidArgument("priority: must be 'normal' or 'green'")
+    assisted_by = helps.assisted_by(command)
     _require_open_hours(state, t)
-    return [_new_ticket(state, service.id, command.priority, command.track, t, None)]
+    issued = _new_ticket(state, service.id, command.priority, command.track, t, None)
+    if command.assisted:  # a 帮办 ticket: the clerk and the report see which guide issued it
+        ticket = replace(issued.ticket, assisted=True, assisted_by=assisted_by)
+        issued = replace(issued, ticket=ticket)
+    return [issued]
 
 
 def _new_ticket(
-    state: HallState, service_id: str, priority: str, track: str, t: float, booking: str | None
+    state: HallState,
+    service_id: str,
+    priority: str,
+    track: str,
+    t: float,
+    booking: str | None,
+    queue_id: str | None = None,
 ) -> ev.TicketIssued:
+    """A new ticket for a service, in the service's first queue or in `queue_id`."""
     service = state.config.service(service_id)
     assert service is not None
-    queue = state.config.queue(service.queue)
+    queue = state.config.queue(queue_id or service.queue)
     assert queue is not None
     count = state.counters.get(queue.id, 0) + 1
     number = f"{queue.prefix}{count:03d}"
@@ -136,6 +149,8 @@ def _require_open_hours(state: HallState, t: float) -> None:
 
 
 def _check_in(state: HallState, command: cmd.CheckIn, t: float) -> Events:
+    if command.case_code:
+        return _check_in_case(state, command, t)
     # exactly as booked, or as typed or scanned: either case, with or without spaces and dashes
     code = command.booking_code
     appointment = state.appointments.get(code) or state.appointments.get(normalise_code(code))
@@ -155,6 +170,15 @@ def _check_in(state: HallState, command: cmd.CheckIn, t: float) -> Events:
     priority = APPOINTMENT if on_time else NORMAL
     issued = _new_ticket(state, appointment.service, priority, command.track, t, appointment.code)
     return [ev.AppointmentCheckedIn(appointment.code, issued.ticket.id, on_time), issued]
+
+
+def _check_in_case(state: HallState, command: cmd.CheckIn, t: float) -> Events:
+    """A ready case's pickup code: a ticket in the hall's pickup queue (出证)."""
+    case = cases.pickup_case(state, command.case_code)
+    _require_open_hours(state, t)
+    queue = state.config.rules.pickup_queue
+    issued = _new_ticket(state, case.service, NORMAL, command.track, t, None, queue)
+    return [issued, cases.checked_in(state, case, issued.ticket.id, t)]
 
 
 def _find_number(state: HallState, number: str) -> Ticket | None:
@@ -476,6 +500,8 @@ def _finish(state: HallState, command: cmd.Finish, t: float) -> Events:
         if pending.window == window_id or pending.ticket == ticket_id
     ]
     events.append(ev.RatingRequested(done, window.id, window.clerk, t))
+    if next_queue is None:
+        events += follow_ups.callback_for_ticket(state, ticket, window.clerk, t)
     return events
 
 
@@ -579,18 +605,7 @@ def _rate(state: HallState, command: cmd.Rate, t: float) -> Events:
         )
     ]
     if command.score <= 2:
-        deadline = t + state.config.rules.follow_up_days * 86400.0
-        events.append(
-            ev.FollowUpOpened(
-                f"FU-{pending.ticket}",
-                pending.ticket,
-                pending.number,
-                pending.window,
-                pending.clerk,
-                command.score,
-                deadline,
-            )
-        )
+        events.append(follow_ups.for_rating(state, pending, command, t))
     return events
 
 
@@ -662,6 +677,7 @@ def _tick(state: HallState, command: cmd.Tick, t: float) -> Events:
         and tk.missed_at is not None
         and t - tk.missed_at > rules.reactivate_minutes * 60
     ]
+    events += follow_ups.overdue(state, t)
     return events
 
 
@@ -718,4 +734,9 @@ _HANDLERS: dict[type[Any], Callable[[HallState, Any, float], Events]] = {
     cmd.CancelBooking: _cancel_booking,
     cmd.Tick: _tick,
     cmd.Configure: _configure,
+    **follow_ups.COMMAND_HANDLERS,
+    cmd.RequestHelp: helps.request_help,
+    cmd.ClaimHelp: helps.claim_help,
+    cmd.CloseHelp: helps.close_help,
+    **cases.DECIDERS,
 }

@@ -274,6 +274,94 @@ class InvalidConfig(DomainError):
     status = 400
 
 
+# --- help requests (导办/帮办, queueing/help.py) ---
+
+
+class UnknownHelp(DomainError):
+    """No open help request with that id (unknown, closed already, or from an earlier day)."""
+
+    code = "unknown_help"
+    status = 404
+
+
+class HelpTaken(DomainError):
+    """Another guide has claimed the help request."""
+
+    code = "help_taken"
+
+
+class HelpNotClaimed(DomainError):
+    """The help request is not claimed yet: claim it before closing it."""
+
+    code = "help_not_claimed"
+
+
+class HelpNotYours(DomainError):
+    """The help request is claimed by another guide: only they close it."""
+
+    code = "help_not_yours"
+
+
+class HelpPending(DomainError):
+    """The kiosk has a help request open already: a guide is on the way."""
+
+    code = "help_pending"
+
+
+class StaffRequired(DomainError):
+    """The command needs the staff number of the guide sending it (`guide_sign_in`)."""
+
+    code = "staff_required"
+    status = 401
+
+
+# --- follow-ups: 差评整改, 投诉, 回访 (queueing/follow_ups.py) ---
+
+
+class UnknownFollowUp(DomainError):
+    """No follow-up with that id (closed on an earlier day, or never opened)."""
+
+    code = "unknown_follow_up"
+    status = 404
+
+
+class FollowUpClosed(DomainError):
+    """The follow-up is closed already: nothing more happens to it."""
+
+    code = "follow_up_closed"
+
+
+class FollowUpNotAssigned(DomainError):
+    """Nobody is assigned the follow-up yet: assign it before calling the citizen back."""
+
+    code = "follow_up_not_assigned"
+
+
+class FollowUpAlreadyReached(DomainError):
+    """The citizen was reached already: the callback is recorded."""
+
+    code = "follow_up_already_reached"
+
+
+class FollowUpNotCalledBack(DomainError):
+    """The citizen has not been called back yet (rectify or close after a callback)."""
+
+    code = "follow_up_not_called_back"
+
+
+class FollowUpNotRectified(DomainError):
+    """A low rating's or a complaint's follow-up closes only after its rectification."""
+
+    code = "follow_up_not_rectified"
+
+
+class UnknownChannel(DomainError):
+    """A complaint's channel is not one the hall takes complaints from."""
+
+    code = "unknown_channel"
+    status = 400
+
+
 class ConfigError(ValueError):
     """A hall configuration document with problems; `problems` lists every one."""
 
@@ -287,3 +375,70 @@ class InvalidArgument(DomainError):
 
     code = "bad_request"
     status = 400
+
+
+# --- cases (办件, queueing/cases.py) ---
+
+
+class UnknownCase(DomainError):
+    """No case with that id (or that pickup code) is open, nor closed today."""
+
+    code = "unknown_case"
+    status = 404
+
+
+class CaseExists(DomainError):
+    """The ticket has a case for that service already."""
+
+    code = "case_exists"
+
+
+class CaseClosed(DomainError):
+    """The case was delivered or rejected: it never changes again."""
+
+    code = "case_closed"
+
+
+class NotUnderReview(DomainError):
+    """Approve, reject or ask for documents only while the case is under review (accepted,
+    or its documents received)."""
+
+    code = "not_under_review"
+
+
+class NotAwaitingDocuments(DomainError):
+    """Documents are submitted only for a case that asked for them (补正)."""
+
+    code = "not_awaiting_documents"
+
+
+class NotApproved(DomainError):
+    """A case is made ready for pickup only once approved."""
+
+    code = "not_approved"
+
+
+class NotReady(DomainError):
+    """A case is checked in for pickup and delivered only once ready."""
+
+    code = "not_ready"
+
+
+class NotYourOffice(DomainError):
+    """An office acts on its own cases only."""
+
+    code = "not_your_office"
+    status = 403
+
+
+class NotPickupWindow(DomainError):
+    """The case is handed over at a window serving the pickup queue, to the citizen whose
+    pickup ticket that window is serving; a mailed case is delivered by its office."""
+
+    code = "not_pickup_window"
+
+
+class NoPickupQueue(DomainError):
+    """The hall names no pickup queue (rules.pickup_queue): certificates go by mail only."""
+
+    code = "no_pickup_queue"

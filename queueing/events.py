@@ -13,7 +13,7 @@ from typing import ClassVar
 
 from queueing.attribution import Attributed
 from queueing.config import HallConfig
-from queueing.model import Appointment, Ticket, Window
+from queueing.model import Appointment, Case, FollowUp, HelpRequest, Ticket, Window
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +182,10 @@ class RatingExpired(Attributed):
 
 @dataclass(frozen=True, slots=True)
 class FollowUpOpened(Attributed):
-    """A low rating (1-2) opens a follow-up case (回访、整改) due by `deadline`."""
+    """A follow-up opens (queueing/follow_ups.py): a low rating's (1-2), a complaint or a 回访
+    callback task. `follow_up` is the whole follow-up; events stored before it existed lack
+    it and read as a rating's follow-up from the other fields (`case` is the follow-up's id,
+    `deadline` its callback deadline). Complaints and callbacks fill those with "" and 0."""
 
     name: ClassVar[str] = "follow_up.opened"
     case: str
@@ -192,6 +195,50 @@ class FollowUpOpened(Attributed):
     clerk: str | None
     score: int
     deadline: float
+    follow_up: FollowUp | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpAssigned(Attributed):
+    """A floor manager gave the follow-up to a staff member (`follow_up.assignee`)."""
+
+    name: ClassVar[str] = "follow_up.assigned"
+    follow_up: FollowUp
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpCalledBack(Attributed):
+    """The citizen was called back: `follow_up.outcome` `reached` or `unreachable`."""
+
+    name: ClassVar[str] = "follow_up.called_back"
+    follow_up: FollowUp
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpRectified(Attributed):
+    """What the hall changed is recorded (`follow_up.rectification`)."""
+
+    name: ClassVar[str] = "follow_up.rectified"
+    follow_up: FollowUp
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpClosed(Attributed):
+    """The follow-up is done (`follow_up.satisfied`)."""
+
+    name: ClassVar[str] = "follow_up.closed"
+    follow_up: FollowUp
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpOverdue(Attributed):
+    """A follow-up's deadline passed while it was open: `step` `callback` (nobody reached the
+    citizen by `follow_up.callback_due`) or `close` (not closed by `follow_up.due`). Once per
+    step."""
+
+    name: ClassVar[str] = "follow_up.overdue"
+    follow_up: FollowUp
+    step: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +274,100 @@ class AppointmentMissed(Attributed):
     citizen: str
 
 
+@dataclass(frozen=True, slots=True)
+class HelpRequested(Attributed):
+    """A kiosk asked for a guide (需要帮助): `help` names the kiosk and the reason."""
+
+    name: ClassVar[str] = "help.requested"
+    help: HelpRequest
+
+
+@dataclass(frozen=True, slots=True)
+class HelpClaimed(Attributed):
+    """A guide (staff number `staff`) took the help request."""
+
+    name: ClassVar[str] = "help.claimed"
+    help: HelpRequest
+    staff: str
+
+
+@dataclass(frozen=True, slots=True)
+class HelpClosed(Attributed):
+    """The guide who claimed the request is done. `note` is free text: kept in the stream,
+    never shown on a device but the guide's own reply."""
+
+    name: ClassVar[str] = "help.closed"
+    help: HelpRequest
+    staff: str
+    note: str = ""
+
+
+# --- cases (办件), queueing/cases.py: each carries the case as it is after the change --------
+
+
+@dataclass(frozen=True, slots=True)
+class CaseOpened(Attributed):
+    name: ClassVar[str] = "case.opened"
+    case: Case
+
+
+@dataclass(frozen=True, slots=True)
+class CaseDocumentsRequested(Attributed):
+    name: ClassVar[str] = "case.documents_requested"
+    case: Case
+
+
+@dataclass(frozen=True, slots=True)
+class CaseDocumentsReceived(Attributed):
+    name: ClassVar[str] = "case.documents_received"
+    case: Case
+
+
+@dataclass(frozen=True, slots=True)
+class CaseApproved(Attributed):
+    name: ClassVar[str] = "case.approved"
+    case: Case
+
+
+@dataclass(frozen=True, slots=True)
+class CaseRejected(Attributed):
+    name: ClassVar[str] = "case.rejected"
+    case: Case
+
+
+@dataclass(frozen=True, slots=True)
+class CaseReady(Attributed):
+    name: ClassVar[str] = "case.ready"
+    case: Case
+
+
+@dataclass(frozen=True, slots=True)
+class CaseCheckedIn(Attributed):
+    """A ready case's pickup code was checked in at a kiosk: `case.pickup_ticket` waits in the
+    pickup queue."""
+
+    name: ClassVar[str] = "case.checked_in"
+    case: Case
+
+
+@dataclass(frozen=True, slots=True)
+class CaseDelivered(Attributed):
+    name: ClassVar[str] = "case.delivered"
+    case: Case
+
+
+CASE_EVENTS = (
+    CaseOpened,
+    CaseDocumentsRequested,
+    CaseDocumentsReceived,
+    CaseApproved,
+    CaseRejected,
+    CaseReady,
+    CaseCheckedIn,
+    CaseDelivered,
+)
+
+
 Event = (
     DayStarted
     | HallConfigured
@@ -248,11 +389,27 @@ Event = (
     | RatingSubmitted
     | RatingExpired
     | FollowUpOpened
+    | FollowUpAssigned
+    | FollowUpCalledBack
+    | FollowUpRectified
+    | FollowUpClosed
+    | FollowUpOverdue
     | HallBroadcast
     | AppointmentBooked
     | AppointmentCancelled
     | AppointmentCheckedIn
     | AppointmentMissed
+    | HelpRequested
+    | HelpClaimed
+    | HelpClosed
+    | CaseOpened
+    | CaseDocumentsRequested
+    | CaseDocumentsReceived
+    | CaseApproved
+    | CaseRejected
+    | CaseReady
+    | CaseCheckedIn
+    | CaseDelivered
 )
 
 EVENT_TYPES: dict[str, type[Event]] = {
@@ -278,10 +435,19 @@ EVENT_TYPES: dict[str, type[Event]] = {
         RatingSubmitted,
         RatingExpired,
         FollowUpOpened,
+        FollowUpAssigned,
+        FollowUpCalledBack,
+        FollowUpRectified,
+        FollowUpClosed,
+        FollowUpOverdue,
         HallBroadcast,
         AppointmentBooked,
         AppointmentCancelled,
         AppointmentCheckedIn,
         AppointmentMissed,
+        HelpRequested,
+        HelpClaimed,
+        HelpClosed,
+        *CASE_EVENTS,
     )
 }

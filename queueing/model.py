@@ -63,6 +63,9 @@ class Ticket:
     missed_at: float | None = None
     parked_by: str | None = None
     booking: str | None = None
+    assisted: bool = False
+    """A 帮办 ticket: a guide issued it for the citizen (`assisted_by`: the guide's number)."""
+    assisted_by: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +102,86 @@ class PendingRating:
     snapshot: Ticket | None = None
 
 
+# Help request states (导办/帮办, queueing/help.py).
+HELP_OPEN = "open"
+HELP_CLAIMED = "claimed"
+HELP_CLOSED = "closed"
+
+
+@dataclass(frozen=True, slots=True)
+class HelpRequest:
+    """A citizen asked for help at a kiosk (需要帮助); a guide claims it, then closes it."""
+
+    id: str
+    kiosk: str
+    kiosk_name: str
+    reason: str
+    requested_at: float
+    state: str = HELP_OPEN
+    staff: str | None = None
+    claimed_at: float | None = None
+
+
+# Case (办件) states, queueing/cases.py: accepted -> (documents_requested <-> reviewing) ->
+# approved -> ready -> delivered; rejected ends a case under review.
+CASE_ACCEPTED = "accepted"
+CASE_DOCUMENTS = "documents_requested"
+CASE_REVIEWING = "reviewing"
+CASE_APPROVED = "approved"
+CASE_REJECTED = "rejected"
+CASE_READY = "ready"
+CASE_DELIVERED = "delivered"
+CASE_STATES = (
+    CASE_ACCEPTED,
+    CASE_DOCUMENTS,
+    CASE_REVIEWING,
+    CASE_APPROVED,
+    CASE_REJECTED,
+    CASE_READY,
+    CASE_DELIVERED,
+)
+CASE_CLOSED = frozenset({CASE_REJECTED, CASE_DELIVERED})
+
+
+@dataclass(frozen=True, slots=True)
+class CaseStep:
+    """One line of a case's history: what was done (`action`, the command's name), when, by
+    whom (a clerk's staff number, an office id, a floor manager), and a note (items, reason)."""
+
+    action: str
+    at: float
+    by: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """An application (办件) accepted at a window and followed to the certificate. `due` is a
+    local date (a working day of the hall). No personal data: the contact phone stays with the
+    shell, keyed by `code`. `track` is the citizen's tracker token, `code` the pickup code."""
+
+    id: str
+    code: str
+    service: str
+    office: str
+    status: str
+    due: str
+    opened_at: float
+    ticket: str
+    number: str
+    track: str = ""
+    window: str | None = None
+    items: tuple[str, ...] = ()
+    paused_on: str | None = None
+    pickup: str | None = None
+    reason: str = ""
+    pickup_ticket: str | None = None
+    closed_at: float | None = None
+    history: tuple[CaseStep, ...] = ()
+    has_contact: bool = False
+    """The citizen left a contact phone (kept by the shell): the case may get a 回访 callback."""
+
+
 @dataclass(frozen=True, slots=True)
 class Call:
     """One line of a call screen's history."""
@@ -109,6 +192,52 @@ class Call:
     window: str
     window_name: str
     at: float
+
+
+# Follow-up states (差评整改, 投诉, 回访: queueing/follow_ups.py).
+FOLLOW_UP_OPEN = "open"
+FOLLOW_UP_ASSIGNED = "assigned"
+FOLLOW_UP_CALLED_BACK = "called_back"
+FOLLOW_UP_RECTIFIED = "rectified"
+FOLLOW_UP_CLOSED = "closed"
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUp:
+    """A follow-up (queueing/follow_ups.py): a low rating's 整改, a complaint (投诉) or a
+    回访 callback task. `callback_due` is when the citizen must have been called back, `due`
+    when it must be closed (rectified and answered); both working-day deadlines. `comment` is
+    the rating's comment or the complaint's text (staff only, never on a public screen)."""
+
+    id: str
+    type: str
+    opened_at: float
+    callback_due: float
+    due: float
+    status: str = FOLLOW_UP_OPEN
+    ticket: str | None = None
+    number: str = ""
+    window: str | None = None
+    clerk: str | None = None
+    service: str | None = None
+    score: int | None = None
+    reasons: tuple[str, ...] = ()
+    comment: str = ""
+    channel: str = ""
+    booking: str | None = None
+    case: str | None = None
+    assignee: str | None = None
+    attempts: int = 0
+    outcome: str | None = None
+    called_back_at: float | None = None
+    callback_note: str = ""
+    rectified_at: float | None = None
+    rectification: str = ""
+    closed_at: float | None = None
+    satisfied: bool | None = None
+    close_note: str = ""
+    overdue: tuple[str, ...] = ()
+    """The steps (`callback`, `close`) whose deadline passed while open: each alerts once."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +257,14 @@ class HallState:
     service_stats: Mapping[str, tuple[int, float]] = field(default_factory=dict)
     calls: tuple[Call, ...] = ()
     notice: str = ""
+    help_requests: Mapping[str, HelpRequest] = field(default_factory=dict)
+    """Open and claimed help requests of the day (closed ones leave; none outlives the day)."""
+    help_count: int = 0
+    """Help requests raised today (their ids count up from 1)."""
+    cases: Mapping[str, Case] = field(default_factory=dict)
+    """Cases (办件): every open one, whatever day it was opened on, and those closed today."""
+    follow_ups: Mapping[str, FollowUp] = field(default_factory=dict)
+    """Follow-ups still open (kept across days) and those closed today."""
 
     def waiting_tickets(self, queue: str) -> tuple[str, ...]:
         """Ticket ids waiting in a queue (priority line first), not counting window lines."""

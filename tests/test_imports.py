@@ -28,6 +28,7 @@ LAYERS: dict[str, int] = {
     "hall.accounts": 4,
     "hall.engine": 4,
     "hall.report": 4,
+    "hall.webhooks": 4,
     "hall.server": 5,
     "hall.demo": 6,
     "hall.cli": 7,

@@ -29,6 +29,7 @@ const REFRESH_MS = 10_000;
 const state = {
   hall: null,
   windows: [], // [{id, name}] of the hall
+  offices: [], // [{id, name}]: back offices (后台审批), for an office device
   devices: [],
   paired: null, // the device whose pairing link is shown
   qrUrl: null,
@@ -37,9 +38,10 @@ const state = {
 
 // --- the list ----------------------------------------------------------------------------------
 
-export async function showDevices(hall, windows) {
+export async function showDevices(hall, windows, offices = []) {
   state.hall = hall;
   state.windows = windows;
+  state.offices = offices;
   fillWindows();
   await refresh();
   clearInterval(state.timer);
@@ -65,6 +67,10 @@ async function refresh() {
   if (devices === null) return;
   state.devices = devices;
   render();
+}
+
+function officeName(id) {
+  return state.offices.find((office) => office.id === id)?.name ?? id;
 }
 
 function windowName(id) {
@@ -104,6 +110,7 @@ function deviceItem(device) {
       { class: "admin-item-meta" },
       el("span", { class: "admin-item-kind" }, t(`admin.kind.${device.kind}`)),
       device.window ? el("span", { class: "admin-item-window" }, windowName(device.window)) : null,
+      device.office ? el("span", { class: "admin-item-window" }, officeName(device.office)) : null,
       el("span", { class: "admin-item-seen" }, lastSeen(device)),
     ),
     el(
@@ -180,6 +187,13 @@ function kindChanged() {
   const atWindow = WINDOW_KINDS.has($("#device-kind").value);
   show($("#device-window-field"), atWindow);
   $("#device-window").disabled = !atWindow;
+  const atOffice = $("#device-kind").value === "office";
+  const offices = $("#device-office");
+  if (offices.options.length !== state.offices.length) {
+    offices.replaceChildren(...state.offices.map((office) => el("option", { value: office.id }, office.name)));
+  }
+  show($("#device-office-field"), atOffice);
+  offices.disabled = !atOffice;
 }
 
 async function addDevice(event) {
@@ -188,6 +202,7 @@ async function addDevice(event) {
   const kind = $("#device-kind").value;
   const body = { kind };
   if (WINDOW_KINDS.has(kind)) body.window = $("#device-window").value;
+  if (kind === "office") body.office = $("#device-office").value;
   // no name given: the kind as people say it, and its window ("1号窗口 窗口呼叫器")
   const kindName = t(`admin.kind.${kind}`);
   body.name = $("#device-name").value.trim() || (body.window ? `${windowName(body.window)} ${kindName}` : kindName);

@@ -79,6 +79,7 @@ function queueRow(item) {
     field("name", "admin.field.name", input("name", item.name, { maxlength: 100 }), { wide: true }),
     field("prefix", "admin.queues.prefix", input("prefix", item.prefix, { maxlength: 2, autocapitalize: "characters" })),
     field("service_minutes", "admin.queues.minutes", numberInput("service_minutes", item.service_minutes, 0.1, 480, 0.1)),
+    field("area", "admin.queues.area", input("area", item.area, { maxlength: 50 }), { hint: "admin.queues.area_hint" }),
   );
 }
 
@@ -339,6 +340,9 @@ export function listItems(list) {
     if (list === "queues") {
       item.prefix = value(row, "prefix");
       item.service_minutes = numberOf(row.querySelector("[name=service_minutes]"));
+      const area = value(row, "area"); // where its windows are, printed on its tickets
+      if (area) item.area = area;
+      else delete item.area;
     } else if (list === "services") {
       const steps = [...row.querySelectorAll(".admin-step")].map((select) => select.value);
       if (steps.length === 1 && !("steps" in origins.get(row))) {

@@ -1,6 +1,7 @@
 // The admin page (/admin, 管理后台), for the hall's IT person or office manager, signed in with
 // the server's admin token: the hall's setup (admin-hall.js, admin-lists.js), its devices and
-// their pairing links (admin-devices.js), its staff accounts (admin-staff.js).
+// their pairing links (admin-devices.js), its staff accounts (admin-staff.js), its outbound
+// webhooks (admin-webhooks.js).
 //
 // The token is kept in the tab's session storage (key `hall.admin_token`, which the front door
 // uses too), never in an address: a `#admin=TOKEN` fragment on arrival is moved there and out of
@@ -22,10 +23,11 @@ import {
 import { bindHallForm, loadHall, startNewHall } from "./admin-hall.js";
 import { bindDevices, closeDevices, showDevices, stopDevices } from "./admin-devices.js";
 import { bindStaff, showStaff } from "./admin-staff.js";
+import { bindWebhooks, showWebhooks } from "./admin-webhooks.js";
 
 const NEW_HALL = "";
 const HALL_KEY = "hall.admin_hall";
-const TABS = ["hall", "devices", "staff"];
+const TABS = ["hall", "devices", "staff", "webhooks"];
 
 const state = {
   signedIn: false,
@@ -108,7 +110,7 @@ function fillHallPicker() {
 async function selectHall(id) {
   const picker = $("#hall-pick");
   picker.value = id;
-  for (const tab of ["devices", "staff"]) $(`#tab-${tab}`).disabled = id === NEW_HALL;
+  for (const tab of ["devices", "staff", "webhooks"]) $(`#tab-${tab}`).disabled = id === NEW_HALL;
   const ids = state.halls.map((hall) => hall.id);
   if (id !== state.hall) closeDevices();
   if (id === NEW_HALL) {
@@ -124,6 +126,7 @@ async function selectHall(id) {
   try {
     const doc = await loadHall(id, ids);
     state.windows = (doc.windows ?? []).map((window) => ({ id: window.id, name: window.name }));
+    state.offices = (doc.offices ?? []).map((office) => ({ id: office.id, name: office.name }));
     setHallName(doc.name);
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
@@ -153,8 +156,9 @@ function selectTab(tab) {
   }
   if (tab !== "devices") stopDevices();
   if (!state.hall) return;
-  if (tab === "devices") showDevices(state.hall, state.windows);
+  if (tab === "devices") showDevices(state.hall, state.windows, state.offices ?? []);
   if (tab === "staff") showStaff(state.hall);
+  if (tab === "webhooks") showWebhooks(state.hall);
 }
 
 // --- session storage that never throws -----------------------------------------------------------
@@ -183,6 +187,7 @@ async function start() {
   bindHallForm({ onSaved: hallSaved });
   bindDevices();
   bindStaff();
+  bindWebhooks();
   onSignedOut(tokenRefused);
   $("#sign-in-form").addEventListener("submit", signIn);
   $("#sign-out").addEventListener("click", signOut);

@@ -20,6 +20,7 @@ import {
   showKeyedMessage,
   t,
 } from "./hall.js";
+import { bindCases } from "./clerk-case.js";
 import { ServerClock, formatDuration } from "./serverclock.js";
 
 /** What each window status lets the clerk do (the server has the last word). */
@@ -49,6 +50,7 @@ const connection = new HallConnection({ hello: () => ({ token, kind: "clerk" }) 
 const banner = bindBanner(connection);
 const clock = new ServerClock(connection);
 window.hall.connection = connection;
+bindCases(connection); // 办件: 受理 while serving, 送达 at the pickup window (clerk-case.js)
 
 // --- the hall's state --------------------------------------------------------------------------
 
@@ -310,6 +312,7 @@ function renderCurrent() {
   const priority = $("#current-priority");
   show(priority, ticket.priority !== "normal");
   priority.textContent = t(`priority.${ticket.priority}`);
+  show($("#current-assisted"), Boolean(ticket.assisted)); // 帮办: a guide took the ticket for them
   renderSteps(ticket, service);
   renderTimes();
 }

@@ -198,7 +198,7 @@ export class CommandError extends Error {
   }
 }
 
-const HALL_WIDE = new Set(["kiosk", "clerk", "call_screen", "tablet"]);
+const HALL_WIDE = new Set(["kiosk", "clerk", "call_screen", "tablet", "guide"]);
 const CLOSE_UNAUTHORIZED = 4401;
 const CLOSE_RESUME = new Set([4408, 4409]);
 

@@ -6,6 +6,7 @@ Two kinds of channel:
 - `halls` carries what concerns the process as a whole (`Notice`): `<origin>:hall:<hall>` (a
   hall was created), `<origin>:device:<hall>:<device>` (a device was revoked),
   `<origin>:staff:<hall>:<number>` (a staff account was changed, deactivated or deleted),
+  `<origin>:webhook:<hall>:<webhook id>` (a webhook was configured or deleted),
   `<origin>:alert:<hall>:<alert id>` (a floor manager acknowledged an alert; alert ids are
   `<kind>:<subject>:<epoch seconds>`, the one subject that holds colons) and `<origin>:alive`
   (a heartbeat: each process says it is there once a second, which also tells every process
@@ -27,14 +28,14 @@ HALLS_CHANNEL = "halls"
 MAX_NOTICE = 512
 """Characters; a longer message is malformed (ids are short)."""
 
-Topic = Literal["hall", "device", "staff", "alert", "alive"]
+Topic = Literal["hall", "device", "staff", "alert", "alive", "webhook"]
 _ID = r"[A-Za-z0-9_-]{1,100}"
 _ALERT_ID = rf"[a-z_]{{1,40}}:{_ID}:[0-9]{{1,18}}"
 _SEQ = re.compile(rf"(?P<origin>{_ID}):(?P<seq>[0-9]{{1,18}})")
 _NOTICE = re.compile(
     rf"(?P<origin>{_ID}):(?:(?P<alive>alive)"
     rf"|(?P<hall_topic>hall):(?P<hall>{_ID})"
-    rf"|(?P<topic>device|staff):(?P<in_hall>{_ID}):(?P<subject>{_ID})"
+    rf"|(?P<topic>device|staff|webhook):(?P<in_hall>{_ID}):(?P<subject>{_ID})"
     rf"|(?P<alert_topic>alert):(?P<alert_hall>{_ID}):(?P<alert>{_ALERT_ID}))"
 )
 
@@ -96,5 +97,6 @@ def parse_notice(message: str) -> Notice:
         return Notice(origin, "hall", found["hall"])
     if found["alert_topic"]:
         return Notice(origin, "alert", found["alert_hall"], found["alert"])
-    topic: Topic = "device" if found["topic"] == "device" else "staff"
+    topics: dict[str, Topic] = {"device": "device", "staff": "staff", "webhook": "webhook"}
+    topic = topics[found["topic"]]
     return Notice(origin, topic, found["in_hall"], found["subject"])

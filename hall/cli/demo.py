@@ -117,8 +117,21 @@ async def _start_flow(server: Server, base_url: str, options: FlowOptions) -> li
     devices = await DemoDevices.load(server)
     seats = [await _seat(devices, window, staff) for window, staff in _clerks()]
     kiosk = await devices.token("kiosk", None, "kiosk (simulated)")
+    offices = [  # 办件: the back offices work their cases; citizens come back for them
+        (o.id, await devices.token("office", o.id, f"office {o.id} (simulated)"))
+        for o in config.offices
+    ]
+    returns = await devices.token("kiosk", None, "kiosk (simulated returns)")
     flow = DemoFlow(
-        base_url, config, options.demand, kiosk, seats, speed=options.speed, seed=options.seed
+        base_url,
+        config,
+        options.demand,
+        kiosk,
+        seats,
+        speed=options.speed,
+        seed=options.seed,
+        offices=offices,
+        pickup_kiosk_token=returns,
     )
     task = asyncio.create_task(flow.run())
     _running.add(task)

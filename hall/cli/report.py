@@ -22,14 +22,20 @@ from hall.report import (
     render_html,
     write_csv_files,
 )
+from hall.report.follow_ups import BadMonth, Month, month_csv, read_month
 
 HTML_NAME = "report.html"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--hall", required=True, help="the hall's id")
-    parser.add_argument(
-        "--date", required=True, metavar="YYYY-MM-DD", help="the day, in the hall's time zone"
+    when = parser.add_mutually_exclusive_group(required=True)
+    when.add_argument("--date", metavar="YYYY-MM-DD", help="the day, in the hall's time zone")
+    when.add_argument(
+        "--month",
+        metavar="YYYY-MM",
+        help="instead of a day's report, the month's follow-up ledger (整改台账: "
+        "follow-ups.csv, one row per follow-up opened in the month)",
     )
     parser.add_argument(
         "--out", required=True, type=Path, metavar="DIR", help="where to write the files"
@@ -45,6 +51,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.month is not None:
+        print(write_ledger(args.database, args.hall, args.month, args.out, args.lang))
+        return 0
     report = read_report(args.database, args.hall, args.date)
     if _empty(report) and not args.allow_empty:
         raise CliError(
@@ -76,6 +85,31 @@ def read_report(url: str, hall: str, day: str) -> Report:
             return daily_report(store.engine, config, day, now)
     finally:
         store.close()
+
+
+def write_ledger(url: str, hall: str, month: str, out: Path, lang: str) -> Path:
+    """Write DIR/follow-ups-YYYY-MM.csv, the month's follow-up ledger; the file written."""
+    store = open_database(url, must_exist=True)
+    try:
+        with database_errors(url):
+            loaded = store.load_hall(hall)
+            if loaded is None:
+                raise CliError(f"no hall {hall!r} in {shown(url)}: check --hall", USAGE)
+            config = loaded.state.config
+            try:
+                rows = read_month(store.engine, config, Month.of(month, config.timezone))
+            except BadMonth as error:
+                raise CliError(str(error), USAGE) from None
+    finally:
+        store.close()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        path = out / f"follow-ups-{month}.csv"
+        path.write_bytes(month_csv(config, rows, lang))
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise CliError(f"cannot write {out}: {reason}; choose another --out", FAILED) from error
+    return path
 
 
 def write_report(report: Report, out: Path, lang: str) -> list[Path]:

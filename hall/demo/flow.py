@@ -473,8 +473,10 @@ class Clerk(_Device):
         self.window: dict[str, Any] = {}
         self.work = asyncio.Event()
         self.waiting: set[str] = set()  # tickets put in line for this window since it looked
+        self.cases = CaseDesk()
 
     def on_event(self, message: dict[str, Any]) -> None:
+        self.cases.on_event(message)
         ticket = _new_work(message, self.seat.window, set(self.window.get("queues") or {}))
         if ticket is not None:
             self.waiting.add(ticket)
@@ -582,6 +584,7 @@ class Clerk(_Device):
     async def _serve(self, link: Link, ticket: dict[str, Any]) -> None:
         service = _service_time(self.scene, str(ticket.get("queue")))
         await link.wait(service_seconds(self.rng, service, self.scene.speed))
+        await self.cases.before_finish(self, link, ticket)
         await self._ticket_command(link, "finish")
         self.count("finished")
         self._holding(IDLE, None)
@@ -725,6 +728,153 @@ def _http_reason(error: Exception) -> str:
     return type(error).__name__
 
 
+# --- cases (办件): accepted at the window, worked by the back offices, collected -------------
+
+CASE_SHARE = 0.8
+"""Of the services with promise days (承诺件) served at a window, the share a clerk accepts as a
+case (the rest were consultations or incomplete)."""
+DOCUMENTS_SHARE = 0.12
+REJECT_SHARE = 0.04
+MAIL_SHARE = 0.15
+DOCUMENT_ITEMS = ("身份证复印件", "户口簿复印件", "营业执照副本", "房屋产权证明", "委托书原件")
+"""What a back office asks for (补正)."""
+
+
+class CaseDesk:
+    """What a clerk does with cases: accept a served citizen's application before finishing,
+    and hand over the certificate to a citizen who checked in with a pickup code."""
+
+    def __init__(self) -> None:
+        self.pickups: dict[str, str] = {}  # pickup ticket id -> case id
+
+    def on_event(self, message: dict[str, Any]) -> None:
+        if message.get("event") == "case.checked_in":
+            case = message.get("data", {}).get("case", {})
+            self.pickups[str(case.get("pickup_ticket"))] = str(case.get("id"))
+
+    async def before_finish(self, clerk: Clerk, link: Link, ticket: dict[str, Any]) -> None:
+        try:
+            case = self.pickups.pop(str(ticket.get("id")), None)
+            if case is not None:
+                await link.command("deliver_case", {"case": case})
+                clerk.count("cases_delivered")
+                return
+            service = clerk.scene.config.service(str(ticket.get("service")))
+            if service is not None and service.promise_days and clerk.rng.random() < CASE_SHARE:
+                phone = f"1{clerk.rng.choice('3589')}{clerk.rng.randrange(10**9):09d}"
+                args = {"ticket": ticket.get("id"), "contact_phone": phone}
+                await link.command("open_case", args)
+                clerk.count("cases_opened")
+        except Refused as refused:  # e.g. case_exists: a bundle's later step
+            log.info("%s: %s", clerk.label, refused)
+
+
+class Office(_Device):
+    """A back office (后台审批): works its cases, the earliest due first, one every few minutes:
+    approves most, asks for documents or rejects a few, readies approved certificates for the
+    pickup window (or mail) and delivers mailed ones."""
+
+    def __init__(self, scene: Scene, token: str, rng: random.Random, office: str) -> None:
+        super().__init__(scene, token, f"office {office}", rng)
+        self.cases: dict[str, dict[str, Any]] = {}
+        self.changed = asyncio.Event()
+
+    def on_event(self, message: dict[str, Any]) -> None:
+        case = message.get("data", {}).get("case")
+        if str(message.get("event", "")).startswith("case.") and case:
+            self.cases[str(case["id"])] = case
+            self.changed.set()
+
+    async def act(self, link: Link, welcome: dict[str, Any]) -> None:
+        self.cases = _worklist(welcome)
+        while True:
+            case = self._next_case()
+            if case is None:
+                self.changed.clear()
+                await link.wait(IDLE_CHECK_SECONDS, self.changed)
+                continue
+            await self.linger(link, self.rng.uniform(60, 300))
+            try:
+                await self._work(link, case)
+            except Refused as refused:  # changed meanwhile (documents came back, ...)
+                log.info("%s: %s", self.label, refused)
+                self.cases = _worklist(await link.resync())
+
+    def _next_case(self) -> dict[str, Any] | None:
+        actionable = [
+            c
+            for c in self.cases.values()
+            if c["status"] in ("accepted", "reviewing", "approved")
+            or (c["status"] == "ready" and c.get("pickup") == "mail")
+        ]
+        return min(actionable, key=lambda c: (c["due"], c["id"]), default=None)
+
+    async def _work(self, link: Link, case: dict[str, Any]) -> None:
+        status, args = case["status"], {"case": case["id"]}
+        if status == "approved":
+            pickup = "mail" if self.rng.random() < MAIL_SHARE else "window"
+            result = await link.command("ready_case", {**args, "pickup": pickup})
+        elif status == "ready":
+            result = await link.command("deliver_case", args)
+        else:
+            draw = self.rng.random()
+            if draw < DOCUMENTS_SHARE and status == "accepted":
+                items = self.rng.sample(DOCUMENT_ITEMS, self.rng.randint(1, 2))
+                result = await link.command("request_documents", {**args, "items": items})
+            elif draw < DOCUMENTS_SHARE + REJECT_SHARE:
+                result = await link.command("reject_case", {**args, "reason": "不符合办理条件"})
+            else:
+                result = await link.command("approve_case", args)
+        self.cases[str(case["id"])] = result.get("case") or case
+        self.count("cases_worked")
+
+
+def _worklist(welcome: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {str(c["id"]): c for c in welcome.get("snapshot", {}).get("cases", [])}
+
+
+class CitizenReturns(_Device):
+    """Citizens coming back (a kiosk of their own): with the documents a back office asked for
+    (补正, handed in at the kiosk), or with their pickup code once the certificate is ready."""
+
+    def __init__(self, scene: Scene, token: str, rng: random.Random) -> None:
+        super().__init__(scene, token, "kiosk (citizens coming back)", rng)
+        self.codes: dict[str, str] = {}  # case id -> pickup code (from case.opened)
+        self.due: list[tuple[float, str, dict[str, Any]]] = []  # (when, command, args)
+        self.changed = asyncio.Event()
+
+    def on_event(self, message: dict[str, Any]) -> None:
+        name, case = message.get("event"), message.get("data", {}).get("case") or {}
+        if name == "case.opened" and case.get("code"):
+            self.codes[str(case["id"])] = str(case["code"])
+        elif name == "case.documents_requested":
+            self._later(self.rng.uniform(600, 3600), "submit_documents", {"case": case["id"]})
+        elif name == "case.ready" and case.get("pickup") == "window":
+            code = self.codes.pop(str(case["id"]), None)
+            if code is not None:
+                self._later(self.rng.uniform(300, 2400), "check_in", {"case_code": code})
+
+    def _later(self, simulated_seconds: float, command: str, args: dict[str, Any]) -> None:
+        when = asyncio.get_running_loop().time() + simulated_seconds / self.scene.speed
+        self.due.append((when, command, args))
+        self.changed.set()
+
+    async def act(self, link: Link, welcome: dict[str, Any]) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            self.due.sort(key=lambda item: item[0])
+            wait = self.due[0][0] - loop.time() if self.due else IDLE_CHECK_SECONDS
+            self.changed.clear()
+            await link.wait(max(0.0, wait), self.changed)
+            while self.due and self.due[0][0] <= loop.time():
+                _, command, args = self.due.pop(0)
+                try:
+                    await link.command(command, args)
+                    self.count(f"cases_{command}")
+                except Refused as refused:  # e.g. case_closed: rejected meanwhile
+                    log.info("%s: %s", self.label, refused)
+
+
 # --- the whole flow --------------------------------------------------------------------------
 
 REPORT_SECONDS = 60.0
@@ -754,6 +904,8 @@ class DemoFlow:
         *,
         speed: float,
         seed: int | None,
+        offices: Sequence[tuple[str, str]] = (),
+        pickup_kiosk_token: str | None = None,
     ) -> None:
         rng = random.Random(seed)
         self.scene = Scene(base_url, config, demand, speed, Counter())
@@ -765,6 +917,10 @@ class DemoFlow:
         for seat in seats:
             self.devices.append(Clerk(self.scene, seat.clerk_token, child(), seat))
             self.devices.append(RatingPad(self.scene, seat.pad_token, child(), seat.window))
+        for office, token in offices:  # 后台审批: each office works its cases
+            self.devices.append(Office(self.scene, token, child(), office))
+        if pickup_kiosk_token is not None:  # citizens back with documents, or to collect
+            self.devices.append(CitizenReturns(self.scene, pickup_kiosk_token, child()))
 
     async def run(self) -> None:
         reporter = asyncio.create_task(self._report())

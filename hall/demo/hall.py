@@ -117,6 +117,32 @@ _SERVICES = (
     _Service("retirement", "退休一件事", ("B", "E"), ONE_VISIT),
 )
 
+# Back offices (后台分类审批): the cases the front desk accepts go to them, by service.
+_OFFICES = (
+    ("civil", "民政科"),
+    ("market", "市场监管科"),
+    ("social", "人社医保科"),
+    ("property", "不动产登记中心"),
+    ("household", "公安户政科"),
+)
+
+# 承诺件: the services whose applications the front desk accepts as cases (办件) for a back
+# office, with their promised working days (承诺时限); every other service is done at the window.
+_PROMISES: dict[str, dict[str, Any]] = {
+    service: {"office": office, "promise_days": days}
+    for office, promised in (
+        ("civil", {"elderly_allowance": 5, "disability_subsidy": 10, "temporary_relief": 3}),
+        ("market", {"food_license": 10, "pharmacy_license": 15, "business_registration": 1}),
+        ("market", {"business_change": 2, "business_closure": 3, "business_startup": 1}),
+        ("social", {"social_transfer": 15, "medical_claim": 20}),
+        ("property", {"property_transfer": 5, "property_mortgage": 3, "property_first": 10}),
+        ("property", {"property_replace": 5, "home_purchase": 5}),
+        ("household", {"id_card": 7, "hukou_move": 5, "residence_permit": 7}),
+        ("household", {"no_crime_record": 1}),
+    )
+    for service, days in promised.items()
+}
+
 # Window profiles: the queues each window serves, with weights (larger is preferred).
 _PERSONAL_DESK = {"A": 1.0, "B": 0.8, "F": 0.6, "E": 0.5}
 _BUSINESS_DESK = {"A": 1.0, "G": 0.9, "D": 0.6}
@@ -155,6 +181,7 @@ _RULES: dict[str, Any] = {
     "rating_timeout_seconds": 120,
     "follow_up_days": 3,
     "announce_repeat": 2,
+    "pickup_queue": "H",  # 统一窗口出证: ready certificates are collected at window 19
 }
 
 _CLERKS = (
@@ -187,6 +214,7 @@ def demo_config_document() -> dict[str, Any]:
             {"id": str(n), "name": f"{n}号窗口", "queues": dict(profile)}
             for n, profile in enumerate(_WINDOWS, start=1)
         ],
+        "offices": [{"id": id_, "name": name} for id_, name in _OFFICES],
         "rules": {key: list(v) if isinstance(v, list) else v for key, v in _RULES.items()},
     }
 
@@ -202,6 +230,7 @@ def _service_document(service: _Service) -> dict[str, Any]:
         "category": service.category,
         "bookable": service.bookable,
         "slot_capacity": service.slot_capacity,
+        **_PROMISES.get(service.id, {}),
     }
 
 

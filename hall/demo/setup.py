@@ -74,8 +74,12 @@ class DemoDevices:
         return token
 
     async def _pair(self, kind: str, window: str | None, name: str) -> tuple[DeviceRecord, str]:
-        windows = self.server.engine.view(DEMO_HALL).state.windows
-        record, token = await pair_device(self.server.store, DEMO_HALL, windows, kind, window, name)
+        config = self.server.engine.view(DEMO_HALL).state.config
+        windows = [w.id for w in config.windows]
+        offices = [o.id for o in config.offices]  # an office device keeps its office as window
+        record, token = await pair_device(
+            self.server.store, DEMO_HALL, windows, kind, window, name, offices
+        )
         self.records[(kind, window, name)] = record
         return record, token
 
@@ -119,6 +123,8 @@ async def set_up_demo(server: Server, base_url: str) -> list[str]:
     for window in [w.id for w in config.windows][:NEWCOMER_WINDOWS]:
         for kind in WINDOW_DEVICES:
             await devices.ensure(kind, window, device_name(kind, window))
+    for office in config.offices:  # 后台审批: one office terminal to pair per back office
+        await devices.ensure("office", office.id, f"office {office.id}")
     clerks = [s for s in DEMO_STAFF if s.role == "clerk"][:NEWCOMER_WINDOWS]
     manager = next(s for s in DEMO_STAFF if s.role == "manager")
     return [

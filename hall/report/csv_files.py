@@ -104,12 +104,18 @@ def summary(report: Report, lang: str) -> Table:
         (t("report.col.active_rate", lang), report.active_rate),
         *((rating_label(score, lang), count) for score, count in report.ratings_by_score),
         (t("report.kpi.follow_ups", lang), len(report.cases)),
+        *_follow_up_figures(report, lang),
         (t("report.col.booked", lang), bookings.booked),
         (t("report.col.kept", lang), bookings.kept),
         (t("report.col.late", lang), bookings.late),
         (t("report.col.missed", lang), bookings.missed),
         (t("report.col.cancelled", lang), bookings.cancelled),
         (t("report.col.pending", lang), bookings.pending),
+        (t("report.col.help_raised", lang), report.help.raised),
+        (t("report.col.help_claimed", lang), report.help.claimed),
+        (t("report.col.help_closed", lang), report.help.closed),
+        (_s(lang, "report.col.help_claim_wait"), seconds(report.help.claim_wait.mean)),
+        (t("report.col.assisted", lang), report.help.assisted),
         (t("report.kpi.peak_waiting", lang), report.peak_waiting),
         (t("report.kpi.peak_at", lang), peak_at.strftime("%H:%M:%S") if peak_at else None),
     ]
@@ -302,6 +308,70 @@ def follow_ups(report: Report, lang: str) -> Table:
     return header, rows
 
 
+def cases(report: Report, lang: str) -> Table:
+    """Cases (办件) per office, per service and for the hall (`applications.py`)."""
+    header = [
+        t("report.cases.col.kind", lang),
+        t("report.col.id", lang),
+        t("report.cases.col.subject", lang),
+        *(
+            t(f"report.cases.col.{key}", lang)
+            for key in ("opened", "approved", "rejected", "delivered", "overdue", "immediate")
+        ),
+        t("report.cases.col.immediate_share", lang),
+        t("report.cases.col.mean_days", lang),
+        t("report.cases.col.on_time", lang),
+    ]
+    rows: list[list[Cell]] = [
+        [
+            t(f"report.cases.kind.{line.kind}", lang) if line.kind else "",
+            line.id,
+            line.name if line.id else t("report.col.total", lang),
+            line.opened,
+            line.approved,
+            line.rejected,
+            line.delivered,
+            line.overdue,
+            line.immediate,
+            _share(line.immediate_share),
+            None if line.mean_working_days is None else round(line.mean_working_days, 2),
+            _share(line.on_time_rate),
+        ]
+        for line in report.applications
+    ]
+    return header, rows
+
+
+def _follow_up_figures(report: Report, lang: str) -> list[tuple[str, Cell]]:
+    """差评整改率, 回访率, 回访满意率 and complaints answered on time, over the follow-ups
+    opened that day (docs/follow-ups.md); empty where there is nothing to count."""
+    cases = report.cases
+    ratings = [c for c in cases if c.type == "rating"]
+    complaints = [c for c in cases if c.type == "complaint"]
+    answered = [c for c in cases if c.satisfied is not None]
+    reached = sum(c.outcome == "reached" for c in cases)
+
+    def rate(part: int, whole: int) -> float | None:
+        return round(part / whole, 4) if whole else None
+
+    return [
+        (t("report.kpi.rectify_rate", lang), rate(sum(c.on_time for c in ratings), len(ratings))),
+        (t("report.kpi.callback_rate", lang), rate(reached, len(cases))),
+        (
+            t("report.kpi.satisfaction_rate", lang),
+            rate(sum(bool(c.satisfied) for c in answered), len(answered)),
+        ),
+        (
+            t("report.kpi.complaints_on_time", lang),
+            rate(sum(c.on_time for c in complaints), len(complaints)),
+        ),
+    ]
+
+
+def _share(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
 def _status(status: str, lang: str) -> str:
     try:
         return t(f"report.status.{status}", lang)
@@ -352,5 +422,6 @@ TABLES: dict[str, Callable[[Report, str], Table]] = {
     "no_shows": no_shows,
     "appointments": appointments,
     "follow_ups": follow_ups,
+    "cases": cases,
 }
 """Every table, in the report's order: the name is the file's (`<name>.csv`)."""

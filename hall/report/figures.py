@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from hall.report.applications import ApplicationLine, application_lines
 from hall.report.day import ReportDay
 from hall.report.rows import Booking, Case, DayRows, Rating, Session
 from hall.report.steps import Steps, Subject, fold
@@ -128,6 +129,27 @@ class CaseLine:
     opened_at: float
     deadline: float
     overdue: bool
+    type: str = "rating"
+    outcome: str | None = None
+    closed_at: float | None = None
+    satisfied: bool | None = None
+
+    @property
+    def on_time(self) -> bool:
+        """Closed by its deadline (差评整改率, complaints answered on time)."""
+        return self.closed_at is not None and self.closed_at <= self.deadline
+
+
+@dataclass(frozen=True, slots=True)
+class HelpLine:
+    """Help requests (导办/帮办) raised that day, claimed and closed by guides, the mean wait
+    from request to claim, and 帮办 tickets (issued by a guide for a citizen)."""
+
+    raised: int = 0
+    claimed: int = 0
+    closed: int = 0
+    claim_wait: Durations = Durations(0, None, None, None)
+    assisted: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +176,9 @@ class Report:
     cases: tuple[CaseLine, ...]
     peak_waiting: int
     peak_at: float | None
+    help: HelpLine = HelpLine()
+    applications: tuple[ApplicationLine, ...] = ()
+    """Cases (办件) per office, per service, then the hall (`applications.py`)."""
 
 
 def build(rows: DayRows) -> Report:
@@ -195,6 +220,19 @@ def build(rows: DayRows) -> Report:
         cases=_cases(rows, names),
         peak_waiting=peak,
         peak_at=peak_at,
+        help=_help(steps),
+        applications=application_lines(config, day.day, day.start, day.until, rows.applications),
+    )
+
+
+def _help(steps: Steps) -> HelpLine:
+    claimed = [h for h in steps.helps if h.claimed_at is not None]
+    return HelpLine(
+        raised=len(steps.helps),
+        claimed=len(claimed),
+        closed=sum(1 for h in steps.helps if h.closed_at is not None),
+        claim_wait=durations((h.claimed_at or h.at) - h.at for h in claimed),
+        assisted=steps.assisted,
     )
 
 
@@ -508,5 +546,9 @@ def _case(case: Case, rows: DayRows, names: dict[str, str]) -> CaseLine:
         status=case.status,
         opened_at=case.opened_at,
         deadline=case.deadline,
-        overdue=case.status == "open" and rows.day.now > case.deadline,
+        overdue=case.status != "closed" and rows.day.now > case.deadline,
+        type=case.type,
+        outcome=case.outcome,
+        closed_at=case.closed_at,
+        satisfied=case.satisfied,
     )

@@ -23,6 +23,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from hall.report.applications import read_applications
 from hall.report.day import ReportDay
 from hall.report.rows import Booking, Case, DayRows, Rating, Session
 from hall.report.steps import EVENT_NAMES
@@ -46,6 +47,7 @@ def read_day(engine: Engine, config: HallConfig, day: ReportDay) -> DayRows:
             bookings=_bookings(conn, config.id, start, _utc(day.end)),
             cases=_cases(conn, config.id, start, until),
             sessions=_sessions(conn, config.id, start, until),
+            applications=read_applications(conn, config.id, start, until),
         )
 
 
@@ -98,13 +100,35 @@ def _cases(conn: Connection, hall: str, start: datetime, until: datetime) -> tup
             cases.c.status,
             cases.c.opened_at,
             cases.c.deadline,
+            cases.c.type,
+            cases.c.outcome,
+            cases.c.closed_at,
+            cases.c.satisfied,
         )
         .where(cases.c.hall == hall, cases.c.opened_at >= start, cases.c.opened_at < until)
         .order_by(cases.c.opened_at, cases.c.case)
     )
-    return tuple(
-        Case(case, number, window, clerk, int(score), status, _epoch(opened), _epoch(deadline))
-        for case, number, window, clerk, score, status, opened, deadline in conn.execute(query)
+    return tuple(_case(row) for row in conn.execute(query))
+
+
+def _case(row: Any) -> Case:
+    """A follow-up's row (差评整改, 投诉, 回访): never the citizen's words."""
+    case, number, window, clerk, score, status, opened, deadline, *rest = row
+    kind, outcome, closed, satisfied = rest
+    closed_at = _epoch(closed) if closed is not None else None
+    return Case(
+        case,
+        number,
+        window,
+        clerk,
+        int(score),
+        status,
+        _epoch(opened),
+        _epoch(deadline),
+        kind,
+        outcome,
+        closed_at,
+        satisfied,
     )
 
 

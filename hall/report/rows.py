@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from hall.report.applications import Application
 from hall.report.day import ReportDay
 from queueing.config import HallConfig
 from queueing.events import Event
@@ -44,6 +45,10 @@ class Case:
     status: str
     opened_at: float
     deadline: float
+    type: str = "rating"
+    outcome: str | None = None
+    closed_at: float | None = None
+    satisfied: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,3 +75,5 @@ class DayRows:
     bookings: tuple[Booking, ...]
     cases: tuple[Case, ...]
     sessions: tuple[Session, ...]
+    applications: tuple[Application, ...] = ()
+    """Cases (办件) opened, decided or closed that day, or still open (`applications.py`)."""

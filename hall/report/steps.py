@@ -67,6 +67,15 @@ class Stay:
 
 
 @dataclass(frozen=True, slots=True)
+class Help:
+    """A help request (导办/帮办) raised at `at`; when a guide claimed and closed it, if so."""
+
+    at: float
+    claimed_at: float | None = None
+    closed_at: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Steps:
     issued: tuple[Issued, ...]
     waits: tuple[Wait, ...]
@@ -74,6 +83,9 @@ class Steps:
     no_shows: tuple[NoShow, ...]
     stays: tuple[Stay, ...]
     clerk_names: Mapping[str, str]
+    helps: tuple[Help, ...] = ()
+    assisted: int = 0
+    """帮办 tickets: issued by a guide for a citizen."""
 
 
 def fold(config: HallConfig, events: Iterable[tuple[float, ev.Event]]) -> Steps:
@@ -105,6 +117,8 @@ class _Folder:
     in_hand: dict[str, _InHand] = field(default_factory=dict)  # window -> ticket
     clerks: dict[str, str | None] = field(default_factory=dict)  # window -> staff number
     clerk_names: dict[str, str] = field(default_factory=dict)
+    helps: dict[str, Help] = field(default_factory=dict)  # help request id -> its steps
+    assisted: int = 0
 
     def steps(self) -> Steps:
         still = [Stay(since, None) for since in self.waiting.values()]
@@ -115,6 +129,8 @@ class _Folder:
             tuple(self.no_shows),
             tuple(self.stays + still),
             dict(self.clerk_names),
+            tuple(self.helps.values()),
+            self.assisted,
         )
 
     # --- waiting lines ---------------------------------------------------------------------
@@ -150,6 +166,7 @@ class _Folder:
     def issue(self, event: ev.TicketIssued, at: float) -> None:
         ticket = event.ticket
         self.issued.append(Issued(at, ticket.queue, ticket.service))
+        self.assisted += ticket.assisted
         self.join(ticket)
 
     def called(self, event: ev.TicketCalled, at: float) -> None:
@@ -197,6 +214,19 @@ class _Folder:
         if window.ticket is None:
             self.in_hand.pop(window.id, None)
 
+    def help_requested(self, event: ev.HelpRequested, at: float) -> None:
+        self.helps[event.help.id] = Help(at)
+
+    def help_claimed(self, event: ev.HelpClaimed, at: float) -> None:
+        raised = self.helps.get(event.help.id)
+        if raised is not None:
+            self.helps[event.help.id] = Help(raised.at, claimed_at=at)
+
+    def help_closed(self, event: ev.HelpClosed, at: float) -> None:
+        raised = self.helps.get(event.help.id)
+        if raised is not None:
+            self.helps[event.help.id] = Help(raised.at, raised.claimed_at, at)
+
 
 _HANDLERS: dict[type[Any], Callable[[_Folder, Any, float], None]] = {
     ev.DayStarted: _Folder.day_started,
@@ -211,6 +241,9 @@ _HANDLERS: dict[type[Any], Callable[[_Folder, Any, float], None]] = {
     ev.TicketCancelled: _Folder.cancelled,
     ev.TicketReactivated: _Folder.reactivated,
     ev.WindowChanged: _Folder.window_changed,
+    ev.HelpRequested: _Folder.help_requested,
+    ev.HelpClaimed: _Folder.help_claimed,
+    ev.HelpClosed: _Folder.help_closed,
 }
 
 IGNORED: frozenset[type[ev.Event]] = frozenset(
@@ -223,11 +256,17 @@ IGNORED: frozenset[type[ev.Event]] = frozenset(
         ev.RatingSubmitted,
         ev.RatingExpired,
         ev.FollowUpOpened,
+        ev.FollowUpAssigned,  # follow-ups: the report reads their read model
+        ev.FollowUpCalledBack,
+        ev.FollowUpRectified,
+        ev.FollowUpClosed,
+        ev.FollowUpOverdue,
         ev.HallBroadcast,
         ev.AppointmentBooked,
         ev.AppointmentCancelled,
         ev.AppointmentCheckedIn,
         ev.AppointmentMissed,
+        *ev.CASE_EVENTS,  # cases (办件): the report reads their read model
     }
 )
 """The events with no handler (every other event has one: tests/test_event_tables.py). A moved

@@ -18,7 +18,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from displays.errors import BadRequest, Forbidden, UnknownDevice, UnknownStaff
-from displays.kinds import ADMIN, TABLET
+from displays.kinds import ADMIN, OFFICE, TABLET
 from displays.pages import qr_svg
 from displays.views import iso_datetime, public_ticket, snapshot, ticket_progress
 from hall.accounts import (
@@ -39,9 +39,11 @@ from hall.server.callers import (
     require_hall,
     server_of,
 )
+from hall.server.follow_ups import follow_up_routes
 from hall.server.limits import TRACK, limit
 from hall.server.photos import photo_response
 from hall.server.reports import report_routes
+from hall.server.webhook_api import webhook_routes
 from hall.storage.base import DeviceRecord, StaffRecord
 from queueing import errors
 from queueing.config import config_document, parse_config
@@ -137,8 +139,13 @@ async def post_device(request: Request) -> JSONResponse:
     require_admin(request)
     body = await json_body(request)
     kind, window, name = body.get("kind"), body.get("window"), body.get("name")
-    windows = engine.view(hall).state.windows
-    device, token = await pair_device(server_of(request).store, hall, windows, kind, window, name)
+    config = engine.view(hall).state.config
+    if kind == OFFICE:  # an office device keeps its office where others keep a window
+        window = body.get("office")
+    offices = [o.id for o in config.offices]
+    windows = [w.id for w in config.windows]
+    store = server_of(request).store
+    device, token = await pair_device(store, hall, windows, kind, window, name, offices)
     return JSONResponse(_pairing(device, token), status_code=201)
 
 
@@ -148,9 +155,16 @@ def _pairing(device: DeviceRecord, token: str) -> dict[str, Any]:
         "device": device.id,
         "token": token,
         "kind": device.kind,
-        "window": device.window,
+        **_bound_to(device),
         "name": device.name,
     }
+
+
+def _bound_to(device: DeviceRecord) -> dict[str, Any]:
+    """`window` (a window device's), and `office` for an office device (kept in its window)."""
+    if device.kind == OFFICE:
+        return {"window": None, "office": device.window}
+    return {"window": device.window}
 
 
 async def get_devices(request: Request) -> JSONResponse:
@@ -174,7 +188,7 @@ def _device(record: DeviceRecord, server: Server) -> dict[str, Any]:
     return {
         "device": record.id,
         "kind": record.kind,
-        "window": record.window,
+        **_bound_to(record),
         "name": record.name,
         "created_at": iso_datetime(record.created_at),
         "last_seen": iso_datetime(last) if last is not None else None,
@@ -391,5 +405,7 @@ def routes() -> list[Route]:
         Route("/api/track/{track}", get_track),
         Route("/api/qr", post_qr, methods=["POST"]),
         *booking_routes(),
+        *follow_up_routes(),
+        *webhook_routes(),
         *report_routes(),
     ]

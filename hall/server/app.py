@@ -42,6 +42,8 @@ from hall.server.openapi import openapi_document
 from hall.server.revocation import Revocation
 from hall.storage import open_store
 from hall.storage.sql import unreachable
+from hall.webhooks import DeliverySettings, PrometheusDeliveries, Webhooks, WebhookStore
+from hall.webhooks.worker import settings_from_env as webhook_settings_from_env
 from metrics.prometheus import CONTENT_TYPE, exposition
 from queueing.config import HallConfig, parse_config
 from queueing.errors import ConfigError, HallError
@@ -77,6 +79,9 @@ class Settings:
     (env HALL_DEVICE_OFFLINE_S); connected devices are restamped every quarter of it."""
     announce_admin_token: bool = True
     """Print an admin token the server generated (the demo prints it once, in its link)."""
+    webhooks: DeliverySettings = field(default_factory=DeliverySettings)
+    """Webhook deliveries: timeout, backoff, poll (env HALL_WEBHOOK_TIMEOUT_S, _RETRY_S,
+    _POLL_S)."""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -88,6 +93,7 @@ class Settings:
             max_body_bytes=_env_int("HALL_MAX_BODY_BYTES", MAX_BODY_BYTES),
             rate_budgets=_env_budgets(),
             device_offline_s=_env_seconds("HALL_DEVICE_OFFLINE_S", OFFLINE_AFTER_S),
+            webhooks=_env_webhooks(),
         )
 
 
@@ -111,6 +117,13 @@ def _env_seconds(name: str, default: float) -> float:
     if not 1 <= seconds <= 86_400:
         raise SystemExit(f"hall: {name} must be a number of seconds from 1 to 86400, not {text!r}")
     return seconds
+
+
+def _env_webhooks() -> DeliverySettings:
+    try:
+        return webhook_settings_from_env(os.environ)
+    except ValueError as error:
+        raise SystemExit(f"hall: {error}") from None
 
 
 def _env_budgets() -> dict[str, Budget]:
@@ -166,6 +179,14 @@ def create_app(settings: Settings) -> Starlette:
                 print(f"hall: admin token (shown once): {token}", flush=True)
         directory = StoreDirectory(store, engine)
         hub = MetricsHub(engine, store, offline_after_s=settings.device_offline_s)
+        webhooks = Webhooks(
+            WebhookStore(store.engine),
+            settings.clock,
+            settings.webhooks,
+            PrometheusDeliveries(hub.exporter.registry),
+        )
+        await webhooks.start()
+        engine.outbox = webhooks.outbox
         await hub.start()
         engine.monitor = hub  # right after start: no event in between (see MetricsHub.start)
         seen = DeviceSeen(store, settings.clock, refresh_s=settings.device_offline_s / 4)
@@ -182,11 +203,15 @@ def create_app(settings: Settings) -> Starlette:
         revocation = Revocation(engine, store, gateway, hub.device_revoked)
 
         async def on_notice(notice: Notice) -> None:
+            if notice.topic == "webhook":
+                await webhooks.reload(notice.hall)
+                return
             await (hub.on_notice if notice.topic == "alert" else revocation.on_notice)(notice)
 
         async def on_resync() -> None:
             await revocation.resync()
             await hub.resync()
+            await webhooks.reload_all()
 
         engine.on_notice, engine.on_resync = on_notice, on_resync
         server = Server(
@@ -203,6 +228,7 @@ def create_app(settings: Settings) -> Starlette:
         )
         app.state.server = server
         app.state.gateway = gateway
+        app.state.webhooks = webhooks
         for path in settings.hall_files:
             _, reply = await engine.configure(load_hall_file(path))
             if not reply.ok:  # e.g. a queue removed while tickets of it are still in play
@@ -227,6 +253,7 @@ def create_app(settings: Settings) -> Starlette:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+            await webhooks.stop()
             await engine.stop()
             await seen.flush()
             await hub.flush()

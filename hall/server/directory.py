@@ -50,6 +50,9 @@ class StoreDirectory:
             for ticket in state.tickets.values():
                 if ticket.track == track:
                     return DeviceIdentity(f"tracker-{ticket.id}", "tracker", hall, ticket=ticket.id)
+            for case in state.cases.values():  # a case's tracker (case_track): its id stands in
+                if case.track == track:
+                    return DeviceIdentity(f"tracker-{case.id}", "tracker", hall, ticket=case.id)
         record = await asyncio.to_thread(self.store.ticket_by_track, track)
         if record is None:
             return None

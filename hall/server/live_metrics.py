@@ -44,8 +44,10 @@ from hall.engine import Engine
 from hall.storage.base import AlertRecord, ChartSample, DeviceRecord, Store
 from metrics import HallMetrics
 from metrics.alerts import DEVICE_OFFLINE, Alert
+from metrics.cases import case_figures
 from metrics.history import DayHistory, samples_of
 from metrics.prometheus import PrometheusExporter
+from queueing import follow_ups
 from queueing.apply import apply
 from queueing.events import HallConfigured
 from queueing.model import HallState, initial_state
@@ -204,7 +206,8 @@ class MetricsHub:
                 if since is None:
                     live.alerts.device_online(record.id, now)
                 else:
-                    live.alerts.device_offline(record.id, record.kind, since, record.name)
+                    name = _given_name(record)
+                    live.alerts.device_offline(record.id, record.kind, since, name, record.window)
             paired = {record.id for record in records}
             for device in live.alerts.holding(DEVICE_OFFLINE):
                 if device not in paired:
@@ -315,6 +318,12 @@ class MetricsHub:
         body = {"type": "metrics", "hall": hall, "seq": view.seq, "at": iso_datetime(now)}
         body.update(live.snapshot(now.timestamp()))
         body["service_target_s"] = round(live.config.rules.service_target_minutes * 60)
+        cases = case_figures(view.state)  # 办件: open by office and status, overdue
+        body["cases"] = cases
+        self.exporter.cases(hall, cases)
+        follow_up_figures = follow_ups.figures(view.state.follow_ups.values(), now.timestamp())
+        body["follow_up_figures"] = follow_up_figures  # 差评整改率, 回访率 (docs/follow-ups.md)
+        self.exporter.follow_ups(hall, follow_up_figures)
         self.bodies[hall] = body
         samples = samples_of(body)
         minute = self._history_of(hall, live.config.timezone).record(now.timestamp(), samples)
@@ -398,6 +407,13 @@ class MetricsHub:
         live = self._live(hall)
         live.evaluate(self.engine.clock().timestamp())
         return tuple(f"{a.id}:{a.active}" for a in live.alerts.listed())
+
+
+def _given_name(record: DeviceRecord) -> str:
+    """The device's name if an administrator gave it one; "" for the name pairing gives a
+    device named by nobody (`kind`, or `kind window`): its alert names it by window and kind."""
+    default = record.kind if record.window is None else f"{record.kind} {record.window}"
+    return "" if record.name == default else record.name
 
 
 def _alert_states(body: dict[str, Any]) -> tuple[str, ...]:

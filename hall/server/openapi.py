@@ -171,6 +171,33 @@ def openapi_document() -> dict[str, Any]:
                 ],
                 "get": _op("One table of the day's report as CSV (admin or the hall's tablet)"),
             },
+            # follow-ups (差评整改, 投诉, 回访: docs/follow-ups.md)
+            "/api/halls/{hall}/follow-ups": {
+                "parameters": [_HALL],
+                "get": _op("The 整改 board: follow-ups with the citizen's words (tablet, admin)"),
+            },
+            "/api/halls/{hall}/follow-ups/{follow_up}/phone": {
+                "parameters": [_HALL, _param("follow_up")],
+                "get": _op("A callback task's phone, during its callback step (tablet, admin)"),
+            },
+            "/api/halls/{hall}/follow-ups/{month}.csv": {
+                "parameters": [_HALL, _param("month"), _param("lang", "query", required=False)],
+                "get": _op("The month's follow-up ledger (整改台账) as CSV (admin)"),
+            },
+            "/api/halls/{hall}/webhooks": {
+                "parameters": [_HALL],
+                "get": _op("List webhooks, never their secrets (admin)"),
+            },
+            "/api/halls/{hall}/webhooks/{id}": {
+                "parameters": [_HALL, _param("id")],
+                "put": _op("Create or replace a webhook: {url, events, secret} (admin)", body=True),
+                "get": _op("A webhook, without its secret (admin)"),
+                "delete": _op("Delete a webhook and its undelivered events (admin)", ok="204"),
+            },
+            "/api/halls/{hall}/webhooks/{id}/deliveries": {
+                "parameters": [_HALL, _param("id")],
+                "get": _op("A webhook's recent delivery attempts, newest first (admin)"),
+            },
             "/api/track/{track}": {
                 "parameters": [_param("track")],
                 "get": _op("A ticket's state, position and expected wait", auth=False),

@@ -56,15 +56,30 @@ class IdempotentReply:
 
 
 @dataclass(frozen=True, slots=True)
+class OutboxEntry:
+    """An event to deliver to a webhook (`hall.webhooks`), written with the event: `body` is
+    the JSON text POSTed, `at` when it may first be tried."""
+
+    hall: str
+    webhook: str
+    seq: int
+    event: str
+    body: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Batch:
     """What one transaction writes: a hall's new events (seq expected_seq+1...), the replies to
-    remember, and personal data that stays server-side (booking code -> {"name", "phone"})."""
+    remember, personal data that stays server-side (booking code -> {"name", "phone"}), and the
+    events' outbox entries for the hall's webhooks."""
 
     hall: str
     expected_seq: int
     events: Sequence[SequencedEvent]
     replies: Sequence[IdempotentReply] = ()
     personal: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    outbox: Sequence[OutboxEntry] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,6 +267,11 @@ class ReadModelStore(Protocol):
     def ticket_by_track(self, track: str) -> TicketRecord | None: ...
 
     def appointment(self, hall: str, code: str) -> AppointmentRecord | None: ...
+
+    def case_phone(self, hall: str, case_id: str) -> str:
+        """The contact phone a case's citizen left ("" when none): personal data, for the
+        callback step only."""
+        ...
 
 
 class FloorStore(Protocol):

@@ -49,6 +49,16 @@ def _write_segment(conn: Connection, hall: str, segment: Segment) -> None:
     if segment.ratings:
         conn.execute(sa.insert(t.ratings), _with_hall(hall, segment.ratings))
     upsert(conn, t.follow_ups, _with_hall(hall, segment.follow_ups.values()))
+    for rows in _by_columns(segment.cases.values()):  # a case's phone and decision: when known
+        upsert(conn, t.cases, _with_hall(hall, rows))
+
+
+def _by_columns(rows: Iterable[Row]) -> list[list[Row]]:
+    """Rows grouped by the columns they set (one upsert statement per shape)."""
+    groups: dict[tuple[str, ...], list[Row]] = {}
+    for row in rows:
+        groups.setdefault(tuple(sorted(row)), []).append(row)
+    return list(groups.values())
 
 
 def _with_hall(hall: str, rows: Iterable[Row]) -> list[Row]:

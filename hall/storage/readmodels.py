@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from queueing import events as ev
+from queueing import follow_ups
 from queueing.model import (
     BOOKED,
     CALLED,
@@ -80,6 +81,7 @@ class Segment:
     appointment_updates: dict[str, Row] = field(default_factory=dict)
     ratings: list[Row] = field(default_factory=list)
     follow_ups: dict[str, Row] = field(default_factory=dict)
+    cases: dict[str, Row] = field(default_factory=dict)
 
     def update_ticket(self, ticket_id: str, set_: Row, add: Row | None = None) -> None:
         new = self.new_tickets.get(ticket_id)
@@ -128,6 +130,7 @@ def _empty(segment: Segment) -> bool:
             segment.appointment_updates,
             segment.ratings,
             segment.follow_ups,
+            segment.cases,
         )
     )
 
@@ -318,18 +321,69 @@ def _rated(segment: Segment, event: ev.RatingSubmitted, at: datetime, _: Any) ->
     )
 
 
-def _follow_up(segment: Segment, event: ev.FollowUpOpened, at: datetime, _: Any) -> None:
-    segment.follow_ups[event.case] = {
-        "case": event.case,
-        "ticket": event.ticket,
-        "number": event.number,
-        "window": event.window,
-        "clerk": event.clerk,
-        "score": event.score,
-        "status": FOLLOW_UP_OPEN,
-        "opened_at": at,
-        "deadline": utc(event.deadline),
+def _follow_up(segment: Segment, event: ev.Event, at: datetime, _: Any) -> None:
+    """Any follow-up event: the row is the follow-up as the event leaves it (no citizen's
+    words: the comment or complaint text stays in the event stream)."""
+    follow_up = follow_ups.of_event(event)
+    opened = utc(follow_up.opened_at) if follow_up.opened_at else at
+    segment.follow_ups[follow_up.id] = {
+        "case": follow_up.id,
+        "ticket": follow_up.ticket or "",
+        "number": follow_up.number,
+        "window": follow_up.window or "",
+        "clerk": follow_up.clerk,
+        "score": follow_up.score or 0,
+        "status": follow_up.status,
+        "opened_at": opened,
+        "deadline": utc(follow_up.due),
+        "type": follow_up.type,
+        "service": follow_up.service,
+        "channel": follow_up.channel or None,
+        "about_case": follow_up.case,
+        "assignee": follow_up.assignee,
+        "outcome": follow_up.outcome,
+        "callback_due": utc(follow_up.callback_due),
+        "called_back_at": _utc_or_none(follow_up.called_back_at),
+        "rectified_at": _utc_or_none(follow_up.rectified_at),
+        "closed_at": _utc_or_none(follow_up.closed_at),
+        "attempts": follow_up.attempts,
+        "satisfied": follow_up.satisfied,
+        "rectification": follow_up.rectification,
+        "overdue": bool(follow_up.overdue),
     }
+
+
+def _case(
+    segment: Segment, event: Any, at: datetime, personal: Mapping[str, Mapping[str, str]]
+) -> None:
+    """Any case event (办件): the row is the case as the event leaves it. The contact phone is
+    written once, with `case.opened` (from the batch's personal data, keyed by pickup code)."""
+    case = event.case
+    row: Row = {
+        "id": case.id,
+        "code": case.code,
+        "service": case.service,
+        "office": case.office,
+        "status": case.status,
+        "due": case.due,
+        "immediate": case.closed_at == case.opened_at,
+        "ticket": case.ticket,
+        "number": case.number,
+        "window": case.window,
+        "pickup": case.pickup,
+        "opened_at": utc(case.opened_at),
+        "closed_at": _utc_or_none(case.closed_at),
+    }
+    if isinstance(event, ev.CaseOpened):
+        row["phone"] = personal.get(case.code, {}).get("phone", "")
+        row["decided_at"] = at if row["immediate"] else None
+    elif isinstance(event, ev.CaseApproved | ev.CaseRejected):
+        row["decided_at"] = at
+    segment.cases.setdefault(case.id, {}).update(row)
+
+
+def _utc_or_none(t: float | None) -> datetime | None:
+    return utc(t) if t is not None else None
 
 
 _HANDLERS: dict[type[Any], Any] = {
@@ -350,14 +404,24 @@ _HANDLERS: dict[type[Any], Any] = {
     ev.WindowChanged: _window_changed,
     ev.RatingRequested: _rating_requested,
     ev.RatingSubmitted: _rated,
-    ev.FollowUpOpened: _follow_up,
+    **dict.fromkeys(follow_ups.EVENTS, _follow_up),
     ev.AppointmentBooked: _booked,
     ev.AppointmentCancelled: _booking_cancelled,
     ev.AppointmentCheckedIn: _checked_in,
     ev.AppointmentMissed: _missed,
+    **dict.fromkeys(ev.CASE_EVENTS, _case),
 }
 
-IGNORED: frozenset[type[ev.Event]] = frozenset({ev.DayStarted, ev.RatingExpired, ev.HallBroadcast})
+IGNORED: frozenset[type[ev.Event]] = frozenset(
+    {
+        ev.DayStarted,
+        ev.RatingExpired,
+        ev.HallBroadcast,
+        ev.HelpRequested,  # help requests (导办/帮办): the report reads them from the stream
+        ev.HelpClaimed,
+        ev.HelpClosed,
+    }
+)
 """The events with no handler (every other event has one: tests/test_event_tables.py).
 `project` itself starts a new segment at `DayStarted`; an expired rating request and a broadcast
 change no read model."""

@@ -29,6 +29,7 @@ from hall.storage.base import (
     DuplicateRecord,
     IdempotentReply,
     LoadedHall,
+    OutboxEntry,
     SequenceGap,
     StaffRecord,
     StorageError,
@@ -336,6 +337,13 @@ class SqlStore:
             row = conn.execute(query).first()
         return None if row is None else AppointmentRecord(**row._mapping)
 
+    def case_phone(self, hall: str, case_id: str) -> str:
+        cases = t.cases
+        query = sa.select(cases.c.phone).where(cases.c.hall == hall, cases.c.id == case_id)
+        with self.engine.connect() as conn:
+            phone = conn.execute(query).scalar()
+        return str(phone or "")
+
     # --- alerts and the chart -------------------------------------------------------------------
 
     def save_alerts(self, records: Sequence[AlertRecord]) -> None:
@@ -502,7 +510,21 @@ def _write_batch(conn: Connection, batch: Batch) -> None:
         ]
         _claim(conn, batch.hall, batch.expected_seq, event_rows)
         write_segments(conn, batch.hall, project(batch.events, batch.personal))
+        if batch.outbox:  # webhooks: the outbox rows commit with their events or not at all
+            conn.execute(sa.insert(t.webhook_outbox), [_outbox_row(o) for o in batch.outbox])
     upsert(conn, t.replies, [_reply_row(r) for r in batch.replies], update_columns=())
+
+
+def _outbox_row(entry: OutboxEntry) -> dict[str, Any]:
+    return {
+        "hall": entry.hall,
+        "webhook": entry.webhook,
+        "seq": entry.seq,
+        "event": entry.event,
+        "body": entry.body,
+        "attempts": 0,
+        "next_at": entry.at,
+    }
 
 
 _FIND_REPLIES = sa.select(

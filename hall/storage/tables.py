@@ -231,9 +231,14 @@ class RatingRow(SQLModel, table=True):
 
 
 class FollowUpRow(SQLModel, table=True):
-    """A case opened by a low rating (回访、整改), due by `deadline`."""
+    """A follow-up (差评整改, 投诉, 回访: queueing/follow_ups.py) as it is now: `case` is its id,
+    `deadline` when it must be closed, `callback_due` when the citizen must have been called
+    back. `ticket`, `number`, `window` are "" and `score` 0 where none applies (complaints,
+    callbacks); `about_case` is the case (办件) a complaint or callback is about. No citizen's
+    words and no phone: those stay in the event stream and the bookings."""
 
     __tablename__ = "follow_ups"
+    __table_args__ = (sa.Index("ix_follow_ups_hall_opened_at", "hall", "opened_at"),)
 
     hall: str = Field(primary_key=True)
     case: str = Field(primary_key=True)
@@ -245,6 +250,56 @@ class FollowUpRow(SQLModel, table=True):
     status: str
     opened_at: datetime = _time()
     deadline: datetime = _time()
+    type: str = Field(
+        default="rating",
+        sa_column=sa.Column(sa.String(), nullable=False, server_default="rating"),
+    )
+    service: str | None = None
+    channel: str | None = None
+    about_case: str | None = None
+    assignee: str | None = None
+    outcome: str | None = None
+    callback_due: datetime | None = _time(nullable=True)
+    called_back_at: datetime | None = _time(nullable=True)
+    rectified_at: datetime | None = _time(nullable=True)
+    closed_at: datetime | None = _time(nullable=True)
+    attempts: int = Field(
+        default=0, sa_column=sa.Column(sa.Integer(), nullable=False, server_default="0")
+    )
+    satisfied: bool | None = None
+    rectification: str = Field(
+        default="", sa_column=sa.Column(sa.Text(), nullable=False, server_default="")
+    )
+    overdue: bool = Field(
+        default=False,
+        sa_column=sa.Column(sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
+
+
+class CaseRow(SQLModel, table=True):
+    """A case (办件, queueing/cases.py) as it is now: `due` its promised local date, the times it
+    was decided and closed, and the citizen's contact phone (personal data: server-side only,
+    never sent to a device; "" when none was given)."""
+
+    __tablename__ = "cases"
+    __table_args__ = (sa.Index("ix_cases_hall_opened_at", "hall", "opened_at"),)
+
+    hall: str = Field(primary_key=True)
+    id: str = Field(primary_key=True)
+    code: str
+    service: str
+    office: str
+    status: str
+    due: str
+    immediate: bool
+    ticket: str
+    number: str
+    window: str | None = None
+    pickup: str | None = None
+    phone: str = ""
+    opened_at: datetime = _time()
+    decided_at: datetime | None = _time(nullable=True)
+    closed_at: datetime | None = _time(nullable=True)
 
 
 # --- floor managers' alerts and chart -------------------------------------------------------
@@ -281,6 +336,61 @@ class ChartSampleRow(SQLModel, table=True):
     samples: dict[str, Any] = _json()
 
 
+# --- outbound webhooks (docs/webhooks.md) -------------------------------------------------
+
+
+class WebhookRow(SQLModel, table=True):
+    """A hall's outbound webhook: where matching events are POSTed (`url`), which ones
+    (`events`: names or prefixes) and the secret their signature is made with."""
+
+    __tablename__ = "webhooks"
+
+    hall: str = Field(primary_key=True)
+    id: str = Field(primary_key=True)
+    url: str
+    events: list[str] = _json()
+    secret: str
+    updated_at: datetime = _time()
+
+
+class OutboxRow(SQLModel, table=True):
+    """An event still to deliver to a webhook: written in the event's transaction, deleted once a
+    receiver took it. Only the row of a webhook with the lowest seq is ever claimed (order per
+    webhook); a claim is a `lease` held until `leased_until`."""
+
+    __tablename__ = "webhook_outbox"
+
+    hall: str = Field(primary_key=True)
+    webhook: str = Field(primary_key=True)
+    seq: int = Field(sa_column=sa.Column(sa.BigInteger(), primary_key=True, autoincrement=False))
+    event: str
+    body: str = Field(sa_column=sa.Column(sa.Text(), nullable=False))
+    attempts: int = 0
+    next_at: datetime = _time()
+    lease: str | None = None
+    leased_until: datetime | None = _time(nullable=True)
+
+
+class DeliveryRow(SQLModel, table=True):
+    """One delivery attempt (the recent ones of each webhook are kept): the HTTP status, or the
+    error when there was none, and how long it took."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (sa.Index("ix_webhook_deliveries_hall_webhook", "hall", "webhook", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    hall: str
+    webhook: str
+    seq: int = Field(sa_column=sa.Column(sa.BigInteger(), nullable=False))
+    event: str
+    attempt: int
+    at: datetime = _time()
+    status: int | None = None
+    error: str
+    duration_ms: float
+    delivered: bool
+
+
 metadata = SQLModel.metadata
 
 
@@ -302,5 +412,9 @@ staff_sessions = table(StaffSessionRow)
 appointments = table(AppointmentRow)
 ratings = table(RatingRow)
 follow_ups = table(FollowUpRow)
+cases = table(CaseRow)
 alerts = table(AlertRow)
 chart_samples = table(ChartSampleRow)
+webhooks = table(WebhookRow)
+webhook_outbox = table(OutboxRow)
+webhook_deliveries = table(DeliveryRow)

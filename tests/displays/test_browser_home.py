@@ -75,7 +75,16 @@ async def test_the_front_door_lists_the_hall_and_every_link_opens_its_page(
     assert "测试政务服务中心" in listed and hall in listed
 
     devices = await hrefs(page, "#home-devices a")
-    assert devices == ["/kiosk", "/clerk", "/screen", "/window", "/pad", "/tablet"]
+    assert devices == [
+        "/kiosk",
+        "/clerk",
+        "/screen",
+        "/window",
+        "/pad",
+        "/tablet",
+        "/guide",
+        "/office",
+    ]
     more = await hrefs(page, "#home-manage a")
     assert more == ["/admin", "/docs", "/openapi.json"]
     assert f"/book/{hall}" in await hrefs(page, "#home-halls a")

@@ -19,7 +19,7 @@ from displays.pages import HallSummary, page_routes
 
 pytestmark = pytest.mark.anyio
 
-DEVICE_PAGES = ["/kiosk", "/clerk", "/screen", "/window", "/pad", "/tablet"]
+DEVICE_PAGES = ["/kiosk", "/clerk", "/screen", "/window", "/pad", "/tablet", "/guide", "/office"]
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 16
 
 

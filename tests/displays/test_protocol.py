@@ -155,6 +155,19 @@ VALID: list[tuple[str, dict[str, Any], object]] = [
     ("issue_ticket", {"service": "tax"}, cmd.IssueTicket("tax")),
     ("issue_ticket", {"service": "tax", "priority": "green"}, cmd.IssueTicket("tax", "green")),
     ("check_in", {"booking_code": "BK1"}, cmd.CheckIn("BK1")),
+    ("check_in", {"case_code": "PICKUP2345"}, cmd.CheckIn(case_code="PICKUP2345")),
+    ("open_case", {"ticket": "t1"}, cmd.OpenCase("t1")),
+    (
+        "open_case",
+        {"ticket": "t1", "service": "tax", "contact_phone": " 139 1234 5678 "},
+        cmd.OpenCase("t1", "tax", contact_phone="139 1234 5678"),
+    ),
+    (
+        "request_documents",
+        {"case": "c", "items": ["户口本"]},
+        cmd.RequestDocuments("c", ("户口本",)),
+    ),
+    ("ready_case", {"case": "c", "pickup": "mail"}, cmd.ReadyCase("c", "mail")),
     ("reactivate", {"number": "A023"}, cmd.Reactivate("A023")),
     (
         "sign_in",
@@ -206,7 +219,6 @@ def test_each_command_builds_the_core_command(
 # Per docs/protocol.md's command reference.
 REQUIRED: dict[str, dict[str, Any]] = {
     "issue_ticket": {"service": "tax"},
-    "check_in": {"booking_code": "BK1"},
     "reactivate": {"number": "A023"},
     "sign_in": {"window": "5", "staff": "s005", "password": "pw"},
     "sign_out": {"window": "5"},
@@ -428,3 +440,23 @@ def test_the_reference_documents_every_command_event_and_error_code() -> None:
     names = [*COMMAND_SPECS, *EVENT_TYPES, *PROTOCOL_ERROR_CODES, *codes]
     missing = [name for name in names if f"`{name}`" not in reference]
     assert missing == []
+
+
+@pytest.mark.parametrize(
+    "args", [{}, {"booking_code": "BK1", "case_code": "PICKUP2345"}, {"booking_code": None}]
+)
+def test_check_in_takes_exactly_one_code(args: dict[str, Any]) -> None:
+    assert "give exactly one of booking_code and case_code" in refused_args("check_in", args)
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "field"),
+    [
+        ("open_case", {"ticket": "t1", "contact_phone": "call me"}, "contact_phone"),
+        ("request_documents", {"case": "c", "items": []}, "items"),
+        ("request_documents", {"case": "c", "items": "户口本"}, "items"),
+        ("ready_case", {"case": "c", "pickup": "drone"}, "pickup"),
+    ],
+)
+def test_case_arguments_are_checked(name: str, args: dict[str, Any], field: str) -> None:
+    assert f"args.{field}: must " in refused_args(name, args)

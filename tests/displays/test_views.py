@@ -19,7 +19,10 @@ from displays.views import (
 from queueing import commands as cmd
 from queueing import events as ev
 from queueing.apply import apply
+from queueing.calendar import day_closes_at
+from queueing.config import OfficeConfig
 from queueing.events import EVENT_TYPES
+from queueing.frozen import replace
 from queueing.model import HallState
 from queueing.stream import SequencedEvent
 from tests.displays.halls import SECRET, Hall, full_day, open_hall
@@ -36,13 +39,68 @@ def day() -> Hall:
 
 def with_floor_actions(hall: Hall) -> Hall:
     """A floor manager's actions after `full_day`, on the next morning: A001 moved to queue B,
-    then directed to window 5, then prioritised."""
+    then directed to window 5, then prioritised; and a case (办件) the morning after."""
     ticket = hall.issue()
     hall.issue("social")
     hall.run(cmd.MoveTicket(ticket.id, to_queue="B"))
     hall.run(cmd.MoveTicket(ticket.id, to_window="5"))
     hall.run(cmd.PrioritiseTicket(ticket.id))
+    hall.run(cmd.RequestHelp("不会操作", kiosk="k1", kiosk_name="1号取号机"))
+    help_id = next(iter(hall.state.help_requests))
+    hall.run(cmd.ClaimHelp(help_id, by="G01"))
+    hall.run(cmd.CloseHelp(help_id, "已帮办", by="G01"))
+    follow_up = next(iter(hall.state.follow_ups))  # the low rating's (差评整改)
+    hall.run(cmd.AssignFollowUp(follow_up, "M01", by="M00"))
+    hall.run(cmd.RecordCallback(follow_up, "reached", "已致歉"))
+    hall.run(cmd.RectifyFollowUp(follow_up, "增加引导员"))
+    hall.run(cmd.CloseFollowUp(follow_up, True))
+    rules = replace(hall.state.config.rules, callback_working_days=0)
+    hall.run(cmd.Configure(replace(hall.state.config, rules=rules)))  # complaints due back today
+    hall.run(cmd.FileComplaint("空调太冷 13800138000", "12345"))
+    closing = day_closes_at(hall.state.config, hall.state.day)
+    hall.run(cmd.Tick(), wait=closing + 60 - hall.now.timestamp())  # its callback is overdue
+    walk_a_case(hall)
     return hall
+
+
+def walk_a_case(hall: Hall) -> None:
+    """A case (办件) through every case event, its pickup at window 1 (queue B is 出证 here);
+    its tracker token holds `SECRET` (never rendered), its pickup code does not (staff see it
+    in `case.opened`)."""
+    config = hall.state.config
+    services = tuple(
+        replace(s, office="civil", promise_days=2) if s.id == "general" else s
+        for s in config.services
+    )
+    offices = (OfficeConfig("civil", "民政科"),)
+    rules = replace(config.rules, pickup_queue="B")
+    changed = replace(config, services=services, offices=offices, rules=rules)
+    hall.run(cmd.Configure(changed), wait=16 * 3600)  # the next morning
+    hall.sign_in("1", "s001", "张三")
+    ticket = hall.issue()
+    hall.run(cmd.CallTicket("1", ticket.id))
+    code, track = "PICKUP2345", f"trk-{SECRET}-case"
+    case = hall.run(cmd.OpenCase(ticket.id, window="1", code=code, track=track))[-1]
+    assert isinstance(case, ev.CaseOpened)
+    case_id = case.case.id
+    hall.run(cmd.Finish("1"))
+    hall.run(cmd.RequestDocuments(case_id, ("户口本",), office="civil"))
+    hall.run(cmd.SubmitDocuments(case_id, window="1"))
+    hall.run(cmd.ApproveCase(case_id, office="civil"))
+    hall.run(cmd.ReadyCase(case_id, "window", office="civil"))
+    hall.run(cmd.CheckIn(case_code=code, track=f"trk-{SECRET}-pickup"))
+    pickup = hall.state.cases[case_id].pickup_ticket
+    assert pickup is not None
+    hall.run(cmd.CallTicket("1", pickup))
+    hall.run(cmd.DeliverCase(case_id, window="1"))
+    hall.run(cmd.Finish("1"))
+    other = hall.issue()
+    hall.run(cmd.CallTicket("1", other.id))
+    refused = hall.run(cmd.OpenCase(other.id, window="1", code="OTHERCODE2"))[-1]
+    assert isinstance(refused, ev.CaseOpened)
+    hall.run(cmd.RejectCase(refused.case.id, "不符合条件", office="civil"))
+    hall.run(cmd.Finish("1"))
+    hall.run(cmd.SignOut("1"))
 
 
 def states_after(hall: Hall) -> list[HallState]:
@@ -484,7 +542,7 @@ def test_a_moved_ticket_counts_its_place_in_its_new_line() -> None:
 def test_who_is_told_of_a_floor_managers_actions(day: Hall) -> None:
     to_queue, to_window = day.events_named("ticket.moved")
     (prioritised,) = day.events_named("ticket.prioritised")
-    ticket_id = day.state.tickets[prioritised.event.ticket.id].id  # type: ignore[union-attr]
+    ticket_id = prioritised.event.ticket.id  # type: ignore[union-attr]
     for e in (to_queue, to_window, prioritised):
         assert all(receives(kind, None, None, e) for kind in ("clerk", "tablet", "call_screen"))
         assert receives("tracker", None, ticket_id, e)  # its tracker then gets its new position

@@ -24,6 +24,15 @@ VALID: dict[str, Any] = {
     "text": "请注意",
     "queues": {"A": 1.0},
     "alert": "alert-1",
+    "help": "20261203-H001",
+    "note": "已办结",
+    "case": "C20261203-0001",
+    "items": ["户口本原件"],
+    "pickup": "window",
+    "follow_up": "FU-20261203-A001",
+    "outcome": "reached",
+    "satisfied": True,
+    "channel": "12345",
 }
 """A valid value of every argument, by its name."""
 

@@ -270,7 +270,10 @@ def test_read_models_follow_a_citizens_visit(store: SqlStore) -> None:
         "open",
         "s1",
     )
-    assert case["deadline"] == rated_at + timedelta(days=3)
+    # working-day deadlines (every day works in this hall): closing time, 17:30 (09:30 UTC)
+    assert case["type"] == "rating" and case["opened_at"] == rated_at
+    assert case["callback_due"] == datetime(2024, 3, 5, 9, 30, tzinfo=UTC)  # 1 working day
+    assert case["deadline"] == datetime(2024, 3, 19, 9, 30, tzinfo=UTC)  # 15 to rectify
 
     window = one(store, t.windows, "visit", id="1")
     assert window == {"hall": "visit", **window_row(hall.state.windows["1"])}

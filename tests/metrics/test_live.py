@@ -226,8 +226,8 @@ def test_good_rating_rate_active_rating_rate_and_follow_ups() -> None:
     assert snap["hall"]["follow_ups_open"] == 1
     (case,) = snap["hall"]["follow_ups"]
     assert (case["number"], case["window"], case["clerk"], case["score"]) == ("A003", "1", "c1", 2)
-    # rated at 09:13 Shanghai time (01:13 UTC) on Monday; due three days later
-    assert (case["deadline"], case["overdue"]) == ("2024-03-07T01:13:00.000Z", False)
+    # rated on Monday: called back by the next working day's closing (17:30, 09:30 UTC)
+    assert (case["deadline"], case["overdue"]) == ("2024-03-05T09:30:00.000Z", False)
 
     late = hall.metrics.snapshot(rated_bad_at + 3 * 86400 + 1)["hall"]
     assert (late["follow_ups_open"], late["follow_ups_overdue"]) == (1, 1)

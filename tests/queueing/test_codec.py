@@ -14,6 +14,7 @@ from queueing.codec import event_from_dict, event_to_dict, state_from_dict, stat
 from queueing.decide import decide
 from queueing.model import initial_state
 from tests.queueing.conftest import Hall, hall_config, local
+from tests.queueing.test_cases import case_config, walk_a_case
 
 
 def busy_day() -> Hall:
@@ -58,6 +59,28 @@ def busy_day() -> Hall:
     hall.advance(minutes=40)
     hall.do(cmd.Tick())
     hall.do(cmd.SetWindowQueues("3", {"B": 1.0, "C": 0.5}))
+    hall.do(cmd.RequestHelp("不会取号", kiosk="k1", kiosk_name="1号取号机"))
+    hall.do(cmd.RequestHelp(kiosk="k2", kiosk_name="2号取号机"))
+    helped, waiting = sorted(hall.state.help_requests)
+    hall.do(cmd.ClaimHelp(helped, by="G01"))
+    hall.do(cmd.IssueTicket("social", assisted=True, by="G01"))
+    hall.do(cmd.CloseHelp(helped, "已陪同取号", by="G01"))
+    hall.do(cmd.ClaimHelp(waiting, by="G02"))  # a claimed request stays in the state
+    hall.do(cmd.Configure(case_config({"reactivate_minutes": 10})))  # cases (办件)
+    hall.open("4")
+    walk_a_case(hall)
+    hall.do(cmd.SignOut("4"))
+    follow_up = f"FU-{rated}"  # follow-ups (差评整改, 投诉, 回访)
+    hall.do(cmd.AssignFollowUp(follow_up, "M01", by="M00"))
+    hall.do(cmd.RecordCallback(follow_up, "reached", "已致歉"))
+    hall.do(cmd.RectifyFollowUp(follow_up, "增加引导员"))
+    hall.do(cmd.CloseFollowUp(follow_up, True))
+    early = {"reactivate_minutes": 10, "callback_working_days": 0, "close_time": "10:00"}
+    hall.do(cmd.Configure(case_config(early)))  # a complaint due back by 10:00 today
+    hall.do(cmd.FileComplaint("大厅太冷", "12345"))
+    hall.now = local("10:01")
+    hall.do(cmd.Tick())  # its callback is overdue
+    hall.do(cmd.Configure(case_config({"reactivate_minutes": 10})))
     return hall
 
 

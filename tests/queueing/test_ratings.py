@@ -7,7 +7,7 @@ import pytest
 from queueing import commands as cmd
 from queueing import events as ev
 from queueing.model import Ticket
-from tests.queueing.conftest import Hall, hall_config, of_type
+from tests.queueing.conftest import Hall, hall_config, local, of_type
 
 
 def finished_at(hall: Hall, window: str = "1", service: str = "social") -> Ticket:
@@ -66,7 +66,7 @@ def test_a_low_rating_opens_a_follow_up_case_with_a_deadline(score: int) -> None
         score,
     )
     assert case.case == f"FU-{ticket.id}"
-    assert case.deadline == hall.t + 3 * 86400
+    assert case.deadline == local("17:30", "2024-03-05").timestamp()  # 1 working day: callback
 
 
 @pytest.mark.parametrize("score", [3, 4, 5])

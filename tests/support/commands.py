@@ -32,4 +32,22 @@ SAMPLE_ARGS: dict[str, dict[str, Any]] = {
     "move_ticket": {"ticket": "nope", "to_queue": "B"},
     "prioritise_ticket": {"ticket": "nope"},
     "set_window_queues": {"window": "1", "queues": {"A": 1.0}},
+    # follow-ups (差评整改, 投诉, 回访)
+    "assign_follow_up": {"follow_up": "nope", "staff": "9001"},
+    "record_callback": {"follow_up": "nope", "outcome": "reached"},
+    "rectify_follow_up": {"follow_up": "nope", "note": "调整排班"},
+    "close_follow_up": {"follow_up": "nope", "satisfied": True},
+    "file_complaint": {"text": "空调太冷", "channel": "kiosk"},
+    # help requests (导办/帮办)
+    "request_help": {"reason": "不会用自助机"},
+    "claim_help": {"help": "nope"},
+    "close_help": {"help": "nope"},
+    # cases (办件)
+    "open_case": {"ticket": "nope"},
+    "request_documents": {"case": "nope", "items": ["户口本原件"]},
+    "submit_documents": {"case": "nope"},
+    "approve_case": {"case": "nope"},
+    "reject_case": {"case": "nope", "reason": "材料不全"},
+    "ready_case": {"case": "nope", "pickup": "window"},
+    "deliver_case": {"case": "nope"},
 }

@@ -144,6 +144,10 @@ class Watch:
         return bool(self.lived_through()) and {"green", "appointment"} <= set(self.priorities)
 
 
+def _a_case_delivered(seen: Watch) -> bool:
+    return any(e["event"] == "case.delivered" for e in seen.events)
+
+
 async def watch(tablet: Device, until: Any, seconds: float) -> Watch:
     seen = Watch()
     deadline = time.monotonic() + seconds
@@ -174,8 +178,12 @@ async def test_simulated_devices_work_the_hall_and_leave_window_1_alone(
     assert not [e for e in first.events + seen.events if names_window(e, "20")]
     ratings = [e["data"]["score"] for e in seen.events if e["event"] == "rating.submitted"]
     assert all(1 <= score <= 5 for score in ratings)
+    # cases (办件): accepted at windows, worked by the back offices, collected or mailed
+    delivered = await watch(tablet, _a_case_delivered, FLOW_SECONDS)
+    assert {"case.opened", "case.approved"} <= {e["event"] for e in delivered.events}
     devices = connected(demo)
-    assert (devices["kiosk"], devices["clerk"], devices["rating_pad"]) == (1, 18, 18)
+    assert (devices["kiosk"], devices["clerk"], devices["rating_pad"]) == (2, 18, 18)
+    assert devices["office"] == 5  # one simulated terminal per back office
 
     # the newcomer's window is free: they sign in at window 1 with the printed account
     assert "sign in as 1001 / demo1001" in demo.log()

@@ -24,9 +24,11 @@ from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.anyio
 
-NEWCOMER_DEVICES = 12
-"""The kiosk, call screen and tablet, and a clerk terminal, window screen and rating pad at
-each of windows 1-3."""
+NEWCOMER_DEVICES = 17
+"""The kiosk, call screen and tablet, a clerk terminal, window screen and rating pad at each of
+windows 1-3, and an office terminal (后台审批) for each of the five back offices."""
+SIMULATED_OFFICES = 5
+"""`hall demo` also plays each back office, and a kiosk for citizens coming back (办件)."""
 SIMULATED_SEATS = 18
 """Windows 2-19: a simulated clerk terminal and rating pad each (`hall demo`)."""
 LINK = re.compile(r"#admin=(\S+)")
@@ -91,6 +93,7 @@ async def test_the_demo_pairs_the_newcomers_devices_once(tmp_path: Path) -> None
     assert len(devices) == NEWCOMER_DEVICES
     assert {(d.kind, d.window) for d in devices} >= {("kiosk", None), ("clerk", "1")}
     assert "clerk 1" in {d.name for d in devices}
+    assert ("office", "civil") in {(d.kind, d.window) for d in devices}
 
     again = await demo_start(database, admin_token="t")
     assert again.devices == devices  # the same devices, with the same tokens
@@ -141,10 +144,11 @@ async def started_demo(tmp_path: Path) -> tuple[ServerProcess, list[dict[str, ob
 
     def simulated_devices_connected() -> bool:
         now = connected(server)
-        return (now["clerk"], now["rating_pad"], now["kiosk"]) == (
+        return (now["clerk"], now["rating_pad"], now["kiosk"], now.get("office")) == (
             SIMULATED_SEATS,
             SIMULATED_SEATS,
-            1,
+            2,  # the citizens' kiosk, and the one for citizens coming back for their cases
+            SIMULATED_OFFICES,
         )
 
     server.start()
@@ -165,7 +169,7 @@ async def test_starting_the_demo_twice_on_one_database_leaves_the_same_devices(
     second, after = await started_demo(tmp_path)  # the simulated devices, with new tokens
     second.stop()
 
-    assert len(before) == NEWCOMER_DEVICES + 2 * SIMULATED_SEATS + 1
+    assert len(before) == NEWCOMER_DEVICES + 2 * SIMULATED_SEATS + 1 + SIMULATED_OFFICES + 1
     assert sorted(str(d["device"]) for d in after) == sorted(str(d["device"]) for d in before)
     assert "Traceback" not in first.log() + second.log()
 

@@ -171,7 +171,7 @@ def test_follow_up_cases_opened_that_day(report: Report) -> None:
             "Clerk": "李明",
             "Score": "1",
             "Opened": "2026-11-22 09:20",
-            "Due": "2026-11-25 09:20",  # three days later
+            "Due": "2026-12-08 00:00",  # 15 working days to rectify, by closing (24:00)
             "Status": "Open",
             "Overdue": "No",
         }

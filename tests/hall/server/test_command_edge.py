@@ -30,7 +30,7 @@ pytestmark = pytest.mark.anyio
 
 NOW = datetime(2026, 12, 3, 2, 0, tzinfo=UTC)  # 10:00 in the halls' Asia/Shanghai
 DAY = "20261203"
-KINDS = {"kiosk": None, "clerk": "1", "rating_pad": "1", "tablet": None}
+KINDS = {"kiosk": None, "clerk": "1", "rating_pad": "1", "tablet": None, "guide": None}
 
 
 def ticket(number: str) -> str:
@@ -86,6 +86,39 @@ SCRIPT = (
     Step("clerk", "call_next", {"window": "2"}, "forbidden"),
     Step("tablet", "issue_ticket", {"service": 7}, "bad_request"),
     Step("tablet", "no_such_command", {}, "bad_request"),
+    # follow-ups (差评整改, 投诉, 回访): a complaint from a kiosk, stepped through on a tablet
+    Step("kiosk", "file_complaint", {"text": "空调太冷", "channel": "12345"}),
+    Step(
+        "tablet",
+        "record_callback",
+        {"follow_up": f"CP-{DAY}-001", "outcome": "reached"},
+        "follow_up_not_assigned",
+    ),
+    Step("tablet", "assign_follow_up", {"follow_up": f"CP-{DAY}-001", "staff": "9001"}),
+    Step("tablet", "record_callback", {"follow_up": f"CP-{DAY}-001", "outcome": "reached"}),
+    Step("tablet", "rectify_follow_up", {"follow_up": f"CP-{DAY}-001", "note": "调高温度"}),
+    Step("tablet", "close_follow_up", {"follow_up": f"CP-{DAY}-001", "satisfied": True}),
+    Step(
+        "tablet",
+        "close_follow_up",
+        {"follow_up": f"CP-{DAY}-001", "satisfied": True},
+        "follow_up_closed",
+    ),
+    # help requests: a guide's commands need `guide_sign_in`, which only a websocket has
+    Step("kiosk", "request_help", {"reason": "不会操作"}),
+    Step("kiosk", "request_help", {}, "help_pending"),
+    Step("guide", "claim_help", {"help": f"{DAY}-H001"}, "unauthorized"),
+    Step("guide", "close_help", {"help": f"{DAY}-H001", "note": "好"}, "unauthorized"),
+    # cases (办件): the whole walk is tests/hall/server/test_cases_wire.py; here each command
+    # reaches the core from the kinds that may send it
+    Step("tablet", "open_case", {"ticket": ticket("Z999")}, "unknown_ticket"),
+    Step("clerk", "request_documents", {"case": "C1", "items": ["户口本"]}, "unknown_case"),
+    Step("kiosk", "submit_documents", {"case": "C1"}, "unknown_case"),
+    Step("tablet", "approve_case", {"case": "C1"}, "unknown_case"),
+    Step("tablet", "reject_case", {"case": "C1", "reason": "不符"}, "unknown_case"),
+    Step("tablet", "ready_case", {"case": "C1", "pickup": "mail"}, "unknown_case"),
+    Step("clerk", "deliver_case", {"case": "C1"}, "unknown_case"),
+    Step("kiosk", "check_in", {"case_code": "ABCDEFGHJK"}, "unknown_case"),
 )
 
 
@@ -174,6 +207,7 @@ def comparable(reply: dict[str, Any], hall: str) -> dict[str, Any]:
     most once a second, so a reply may quote one a moment older)."""
     text = repr(reply).replace(f"'{hall}'", "'HALL'").replace(f"/{hall}/", "/HALL/")
     text = re.sub(r"'eta_seconds': \d+", "'eta_seconds': ETA", text)
+    text = re.sub(r"'kiosk': \{'id': '\w+'", "'kiosk': {'id': DEVICE", text)  # help requests
     text = re.sub(r"预计等候约 \d+ 分钟", "预计等候约 ETA 分钟", text)
     return {"text": re.sub(r"[A-Za-z0-9_-]{32}", "TOKEN", text)}
 
