@@ -1695,10 +1695,34 @@ TABLE: Mapping[str, Mapping[str, str]] = {
         ZH: "评价器等待评价的时长",
         EN: "how long a rating pad waits for a rating",
     },
-    "admin.rule.follow_up_days": {ZH: "差评回访期限（天）", EN: "Follow-up deadline (days)"},
-    "admin.rule_hint.follow_up_days": {
-        ZH: "差评须在此期限内回访",
-        EN: "for a low rating's follow-up",
+    "admin.rule.callback_working_days": {
+        ZH: "回访时限（工作日）",
+        EN: "Callback within (working days)",
+    },
+    "admin.rule_hint.callback_working_days": {
+        ZH: "差评、投诉须在此期限内回访群众",
+        EN: "a low rating's or complaint's citizen is called back by then",
+    },
+    "admin.rule.rectify_working_days": {
+        ZH: "整改时限（工作日）",
+        EN: "Rectify within (working days)",
+    },
+    "admin.rule_hint.rectify_working_days": {
+        ZH: "差评须在此期限内整改办结",
+        EN: "a low rating's follow-up is rectified and closed by then",
+    },
+    "admin.rule.complaint_reply_working_days": {
+        ZH: "投诉答复时限（工作日）",
+        EN: "Answer complaints within (working days)",
+    },
+    "admin.rule_hint.complaint_reply_working_days": {
+        ZH: "投诉须在此期限内答复办结",
+        EN: "a complaint is answered and closed by then",
+    },
+    "admin.rule.callback_share": {ZH: "回访比例（0-1）", EN: "Callback share (0-1)"},
+    "admin.rule_hint.callback_share": {
+        ZH: "留有电话的办结业务中抽取回访的比例",
+        EN: "share of finished services with a phone on file that get a callback",
     },
     "admin.rule.service_target_minutes": {
         ZH: "等候目标（分钟）",

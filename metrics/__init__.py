@@ -22,7 +22,6 @@ The whole API, as the server uses it (one `HallMetrics` per hall per server proc
     live.alerts.acknowledge(alert_id)       # -> bool
     live.alerts.device_offline(device_id, kind, since, name="")
     live.alerts.device_online(device_id, at)
-    live.close_follow_up(case)              # no core event closes a follow-up case yet
 
     exporter.command(hall, name, outcome, seconds)     # per command reply
     exporter.devices(hall, kind, connected)            # per change of connections

@@ -120,10 +120,6 @@ class HallFold:
         for queue in self.config.queues:
             self.sink.expected_wait(queue.id, self.expected.get(queue.id))
 
-    def close_follow_up(self, case: str) -> bool:
-        """A follow-up case is done (no core event says so yet); False when it is not open."""
-        return self.follow_ups.pop(case, None) is not None
-
     # --- subjects, made on first sight ---------------------------------------------------------
 
     def queue_stats(self, queue: str) -> Stats:

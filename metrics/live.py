@@ -65,10 +65,6 @@ class HallMetrics:
         where they are at hand."""
         self.fold.load(state, at)
 
-    def close_follow_up(self, case: str) -> bool:
-        """A follow-up case is done (no core event says so yet); False when it is not open."""
-        return self.fold.close_follow_up(case)
-
     def evaluate(self, now: float) -> None:
         """Bring the figures to `now` without an event: midnight rollover, time-based alerts."""
         self.fold.evaluate(now)

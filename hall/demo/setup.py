@@ -23,7 +23,7 @@ from queueing.config import parse_config
 
 DEMO_HALL = "demo"
 WINDOW_DEVICES = ("clerk", "window_screen", "rating_pad")
-HALL_DEVICES = ("kiosk", "call_screen", "tablet")
+HALL_DEVICES = ("kiosk", "call_screen", "tablet", "guide")
 NEWCOMER_WINDOWS = 3
 """The first windows get a clerk terminal, a window screen and a rating pad to pair."""
 

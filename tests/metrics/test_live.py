@@ -233,9 +233,14 @@ def test_good_rating_rate_active_rating_rate_and_follow_ups() -> None:
     assert (late["follow_ups_open"], late["follow_ups_overdue"]) == (1, 1)
     assert (late["ratings"], late["served"]) == (0, 0)  # a later day: day figures restarted
 
-    assert hall.metrics.close_follow_up(case["case"])
+    for command in (  # the loop closed through the core: 回访, 整改, 办结
+        cmd.AssignFollowUp(case["case"], "9001"),
+        cmd.RecordCallback(case["case"], "reached"),
+        cmd.RectifyFollowUp(case["case"], "调整窗口排班"),
+        cmd.CloseFollowUp(case["case"], True),
+    ):
+        hall.do(command)
     assert hall.snapshot()["hall"]["follow_ups_open"] == 0
-    assert not hall.metrics.close_follow_up(case["case"])
 
 
 def test_an_expired_rating_request_counts_as_not_rated() -> None:

@@ -24,9 +24,10 @@ from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.anyio
 
-NEWCOMER_DEVICES = 17
-"""The kiosk, call screen and tablet, a clerk terminal, window screen and rating pad at each of
-windows 1-3, and an office terminal (后台审批) for each of the five back offices."""
+NEWCOMER_DEVICES = 18
+"""The kiosk, call screen, tablet and guide phone (导办台), a clerk terminal, window screen and
+rating pad at each of windows 1-3, and an office terminal (后台审批) for each of the five
+back offices."""
 SIMULATED_OFFICES = 5
 """`hall demo` also plays each back office, and a kiosk for citizens coming back (办件)."""
 SIMULATED_SEATS = 18
