@@ -104,6 +104,11 @@ export class CallBoard {
     if (changed) {
       this.onChange();
       slot.since = this.now();
+      // The page finishes drawing after this task's script: count the hold from then. A timer
+      // set meanwhile finds the hold not over yet and waits out the rest.
+      queueMicrotask(() => {
+        slot.since = Math.max(slot.since, this.now());
+      });
     }
     if (slot.pending.length) {
       slot.timer = setTimeout(() => {
