@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -24,11 +25,18 @@ from hall.bus import open_bus
 from hall.engine import Engine
 from hall.storage import open_store
 from queueing import commands as cmd
-from queueing.config import parse_config
+from queueing.config import HallConfig, parse_config
 from tests.support.server import small_hall
 
+Prepare = Callable[[Engine, HallConfig], None]
+"""Sets the engine up further once its hall is configured (`bench_webhooks` adds an outbox)."""
 
-async def run(url: str, clients: int, commands: int) -> float:
+
+def _as_is(engine: Engine, config: HallConfig) -> None:
+    pass
+
+
+async def run(url: str, clients: int, commands: int, prepare: Prepare = _as_is) -> float:
     store = open_store(url)
     store.upgrade()
     bus = open_bus("memory://")
@@ -37,6 +45,7 @@ async def run(url: str, clients: int, commands: int) -> float:
     await engine.start()
     config = parse_config(small_hall(f"b{uuid.uuid4().hex[:8]}", windows=10))
     await engine.configure(config)
+    prepare(engine, config)
 
     async def client(number: int) -> None:
         for i in range(commands):

@@ -12,33 +12,26 @@ import argparse
 import asyncio
 import statistics
 import tempfile
-import time
-import uuid
 from datetime import UTC, datetime
 
-from displays.results import render_result
-from hall.bus import open_bus
+from bench import bench_engine
+from bench.bench_engine import Prepare
 from hall.engine import Engine
-from hall.storage import open_store
+from hall.storage import SqlStore
 from hall.webhooks import Webhook, Webhooks, WebhookStore
-from queueing import commands as cmd
-from queueing.config import parse_config
-from tests.support.server import small_hall
+from queueing.config import HallConfig
 
 MODES = ("none", "no-webhook", "every-event")
 
 
-async def run(url: str, mode: str, clients: int, commands: int) -> float:
-    store = open_store(url)
-    store.upgrade()
-    bus = open_bus("memory://")
-    await bus.connect()
-    engine = Engine(store, bus, render=render_result)
-    await engine.start()
-    config = parse_config(small_hall(f"b{uuid.uuid4().hex[:8]}", windows=10))
-    await engine.configure(config)
-    if mode != "none":
-        webhooks = Webhooks(WebhookStore(store.engine), lambda: datetime.now(UTC))
+def outbox_for(mode: str) -> Prepare:
+    """The engine's outbox in `mode`: none, a writer with no webhook, a webhook taking all."""
+
+    def prepare(engine: Engine, config: HallConfig) -> None:
+        if mode == "none":
+            return
+        assert isinstance(engine.store, SqlStore)
+        webhooks = Webhooks(WebhookStore(engine.store.engine), lambda: datetime.now(UTC))
         engine.outbox = webhooks.outbox
         if mode == "every-event":
             hook = Webhook(
@@ -47,20 +40,11 @@ async def run(url: str, mode: str, clients: int, commands: int) -> float:
             webhooks.store.put(hook)
             webhooks.subscriptions.replace(config.id, [hook])
 
-    async def client(number: int) -> None:
-        for i in range(commands):
-            reply = await engine.submit(
-                config.id, cmd.IssueTicket("social"), scope=f"kiosk-{number}", key=str(i)
-            )
-            assert reply.ok
+    return prepare
 
-    started = time.perf_counter()
-    await asyncio.gather(*(client(c) for c in range(clients)))
-    rate = clients * commands / (time.perf_counter() - started)
-    await engine.stop()
-    await bus.disconnect()
-    store.close()
-    return rate
+
+async def run(url: str, mode: str, clients: int, commands: int) -> float:
+    return await bench_engine.run(url, clients, commands, outbox_for(mode))
 
 
 def main() -> None:
